@@ -1,0 +1,1 @@
+"""Datasets, training loops against MLP baselines, and solver timings."""

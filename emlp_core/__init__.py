@@ -1,0 +1,31 @@
+"""Representations, their canonical forms, and the equivariant-basis solver."""
+
+from emlp_core.canonical import Monomial as Monomial
+from emlp_core.canonical import Summand as Summand
+from emlp_core.reps import ProductRep as ProductRep
+from emlp_core.reps import Rep as Rep
+from emlp_core.reps import Scalar as Scalar
+from emlp_core.reps import ScalarRep as ScalarRep
+from emlp_core.reps import SumRep as SumRep
+from emlp_core.reps import T as T
+from emlp_core.reps import V as V
+from emlp_core.reps import VectorRep as VectorRep
+from emlp_core.solver import equivariant_basis as equivariant_basis
+from emlp_core.solver import equivariant_projector as equivariant_projector
+from emlp_core.version import __version__ as __version__
+
+__all__ = [
+    "Monomial",
+    "ProductRep",
+    "Rep",
+    "Scalar",
+    "ScalarRep",
+    "Summand",
+    "SumRep",
+    "T",
+    "V",
+    "VectorRep",
+    "equivariant_basis",
+    "equivariant_projector",
+    "__version__",
+]

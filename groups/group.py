@@ -1,0 +1,229 @@
+"""The `Group` data model: a matrix group given by Lie-algebra and discrete generators.
+
+A group acting on R^d is described by two arrays of float64 matrices:
+
+* ``lie_algebra``: shape ``(D, d, d)``, a basis of the Lie algebra of the identity
+  component (``D == 0`` for a finite group);
+* ``discrete_generators``: shape ``(M, d, d)``, invertible matrices that, together with
+  the identity component, generate the whole group (``M == 0`` for a connected group).
+
+Everything downstream (representations, the constraint solver, layers) needs only these
+two arrays, so a user-defined group is as good as a built-in one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import scipy.linalg
+
+__all__ = ["Group"]
+
+_FLAG_RTOL = 1e-10
+
+
+def _as_generators(value, argument: str) -> np.ndarray | None:
+    """Converts generators to a float64 array of shape (k, d, d), or None when absent."""
+    if value is None:
+        return None
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"{argument} must be an array of real matrices with shape (k, d, d); "
+            f"could not convert a {type(value).__name__} to float64 ({error})."
+        ) from error
+    if array.ndim != 3 or array.shape[1] != array.shape[2]:
+        hint = " (wrap a single matrix A as [A])" if array.ndim == 2 else ""
+        raise ValueError(
+            f"{argument} must have shape (k, d, d), a stack of square matrices; "
+            f"got shape {array.shape}{hint}."
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{argument} contains non-finite values (nan or inf).")
+    array = array + 0.0  # turns -0.0 into 0.0 so that equal groups hash equally
+    array.setflags(write=False)
+    return array
+
+
+class Group:
+    """A matrix group given by generators of its Lie algebra and discrete generators.
+
+    Args:
+        lie_algebra: array-like ``(D, d, d)``, a basis of the Lie algebra (may be empty,
+            ``D == 0``).
+        discrete_generators: array-like ``(M, d, d)`` of invertible matrices (may be
+            empty).
+        name: a readable name used in ``repr``; it does not affect ``key``.
+
+    Raises:
+        ValueError: if a generator array is not a stack of square matrices, holds
+            non-finite values, the two arrays disagree on ``d``, a discrete generator is
+            singular, or neither array is given (the dimension ``d`` is then unknown).
+        TypeError: if a generator array cannot be converted to float64.
+
+    Example:
+        >>> import numpy as np
+        >>> rotation = np.array([[[0.0, -1.0], [1.0, 0.0]]])
+        >>> G = Group(lie_algebra=rotation, name="SO(2)")
+        >>> G.d, G.lie_algebra.shape, G.discrete_generators.shape
+        (2, (1, 2, 2), (0, 2, 2))
+        >>> G.samples(3, seed=0).shape
+        (3, 2, 2)
+    """
+
+    def __init__(self, lie_algebra=None, discrete_generators=None, name: str | None = None):
+        algebra = _as_generators(lie_algebra, "lie_algebra")
+        discrete = _as_generators(discrete_generators, "discrete_generators")
+        dims = {
+            arg: a.shape[1]
+            for arg, a in (("lie_algebra", algebra), ("discrete_generators", discrete))
+            if a is not None
+        }
+        if not dims:
+            raise ValueError(
+                "Group needs lie_algebra (D, d, d) or discrete_generators (M, d, d) to know "
+                "the dimension d it acts on; for the trivial group pass an empty array "
+                "such as np.zeros((0, d, d)) (or use Trivial(d))."
+            )
+        if len(set(dims.values())) > 1:
+            raise ValueError(
+                f"lie_algebra has shape {algebra.shape} but discrete_generators has shape "
+                f"{discrete.shape}: both must act on the same R^d."
+            )
+        d = next(iter(dims.values()))
+        if d == 0:
+            raise ValueError("Group must act on R^d with d >= 1; got d = 0.")
+        empty = np.zeros((0, d, d))
+        empty.setflags(write=False)
+        self._lie_algebra = algebra if algebra is not None else empty
+        self._discrete_generators = discrete if discrete is not None else empty
+        for index, h in enumerate(self._discrete_generators):
+            if np.linalg.matrix_rank(h) < d:
+                raise ValueError(
+                    f"discrete_generators[{index}] is singular (rank "
+                    f"{np.linalg.matrix_rank(h)} < d = {d}); group elements must be invertible."
+                )
+        self._name = name
+        self._key: str | None = None
+        self._is_orthogonal: bool | None = None
+
+    # ----------------------------------------------------------------------------- data
+    @property
+    def d(self) -> int:
+        """Dimension of the space R^d the group acts on."""
+        return self._lie_algebra.shape[1]
+
+    @property
+    def lie_algebra(self) -> np.ndarray:
+        """Lie-algebra basis, float64 ``(D, d, d)`` (read-only)."""
+        return self._lie_algebra
+
+    @property
+    def discrete_generators(self) -> np.ndarray:
+        """Discrete generators, float64 ``(M, d, d)`` (read-only)."""
+        return self._discrete_generators
+
+    @property
+    def name(self) -> str | None:
+        return self._name
+
+    @property
+    def key(self) -> str:
+        """A stable hex digest of the generator values (not the name), used for caching."""
+        if self._key is None:
+            digest = hashlib.sha256()
+            for label, array in (
+                ("lie", self._lie_algebra),
+                ("discrete", self._discrete_generators),
+            ):
+                digest.update(f"{label}{array.shape}".encode())
+                digest.update(np.ascontiguousarray(array, dtype="<f8").tobytes())
+            self._key = digest.hexdigest()
+        return self._key
+
+    @property
+    def is_orthogonal(self) -> bool:
+        """True when every generator preserves the Euclidean inner product.
+
+        Then ``g^{-T} == g`` for every element, so the dual of a representation acts with
+        the same matrices as the representation itself.
+        """
+        if self._is_orthogonal is None:
+            identity = np.eye(self.d)
+            antisymmetric = all(
+                np.allclose(A, -A.T, atol=_FLAG_RTOL * max(1.0, np.abs(A).max()))
+                for A in self._lie_algebra
+            )
+            orthogonal = all(
+                np.allclose(h.T @ h, identity, atol=_FLAG_RTOL) for h in self._discrete_generators
+            )
+            self._is_orthogonal = antisymmetric and orthogonal
+        return self._is_orthogonal
+
+    @property
+    def is_permutation(self) -> bool:
+        """True when there is no Lie algebra and every discrete generator is a permutation."""
+        if len(self._lie_algebra):
+            return False
+        for h in self._discrete_generators:
+            if not (
+                np.all((h == 0) | (h == 1)) and np.all(h.sum(0) == 1) and np.all(h.sum(1) == 1)
+            ):
+                return False
+        return True
+
+    # -------------------------------------------------------------------------- elements
+    def samples(self, n: int, seed: int = 0, word_length: int = 24) -> np.ndarray:
+        """Draws ``n`` group elements as float64 matrices ``(n, d, d)``.
+
+        Each element is ``expm(sum_i z_i A_i) @ h_1 @ ... @ h_L`` with ``z ~ N(0, I)`` over
+        the Lie-algebra basis and a random word of length ``L`` (uniform in
+        ``0..word_length``) in the discrete generators and their inverses. Deterministic
+        given ``seed``; global numpy randomness is never touched.
+
+        Args:
+            n: number of samples, ``n >= 0``.
+            seed: seed of the numpy ``Generator`` used.
+            word_length: largest word length in the discrete generators.
+
+        Example:
+            >>> from groups import O
+            >>> g = O(3).samples(4, seed=1)
+            >>> bool(np.allclose(g @ g.transpose(0, 2, 1), np.eye(3)))
+            True
+        """
+        if not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError(f"samples needs a non-negative integer n; got {n!r}.")
+        rng = np.random.default_rng(seed)
+        d = self.d
+        out = np.empty((n, d, d))
+        letters = list(self._discrete_generators) + [
+            np.linalg.inv(h) for h in self._discrete_generators
+        ]
+        for i in range(n):
+            g = np.eye(d)
+            if len(self._lie_algebra):
+                z = rng.standard_normal(len(self._lie_algebra))
+                g = scipy.linalg.expm(np.tensordot(z, self._lie_algebra, axes=1))
+            if letters:
+                for _ in range(rng.integers(0, word_length + 1)):
+                    g = g @ letters[rng.integers(len(letters))]
+            out[i] = g
+        return out
+
+    # ---------------------------------------------------------------------------- dunder
+    def __repr__(self) -> str:
+        if self._name is not None:
+            return self._name
+        return (
+            f"Group(d={self.d}, lie_algebra_dim={len(self._lie_algebra)}, "
+            f"num_discrete_generators={len(self._discrete_generators)})"
+        )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Group) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)

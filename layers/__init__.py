@@ -1,0 +1,27 @@
+"""Equivariant layers: a functional core and Haiku modules over it."""
+
+from layers.equivariance import assert_equivariant as assert_equivariant
+from layers.equivariance import equivariance_error as equivariance_error
+from layers.haiku_modules import EMLP as EMLP
+from layers.haiku_modules import MLP as MLP
+from layers.haiku_modules import BiLinear as BiLinear
+from layers.haiku_modules import EMLPBlock as EMLPBlock
+from layers.haiku_modules import GatedNonlinearity as GatedNonlinearity
+from layers.haiku_modules import Linear as Linear
+from layers.hidden import gate_indices as gate_indices
+from layers.hidden import gated as gated
+from layers.hidden import uniform_rep as uniform_rep
+
+__all__ = [
+    "BiLinear",
+    "EMLP",
+    "EMLPBlock",
+    "GatedNonlinearity",
+    "Linear",
+    "MLP",
+    "assert_equivariant",
+    "equivariance_error",
+    "gate_indices",
+    "gated",
+    "uniform_rep",
+]

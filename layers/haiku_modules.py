@@ -1,0 +1,192 @@
+"""Haiku modules over the functional core: equivariant layers, EMLP and the MLP baseline.
+
+Every module is used inside ``hk.transform``; inputs are ``(batch, rep_in.size())`` and
+outputs ``(batch, rep_out.size())``. Bases are constants computed (and cached) when a
+module is constructed; the trainable parameters are basis coefficients.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import haiku as hk
+import jax
+import jax.numpy as jnp
+
+from emlp_core import Rep
+from groups import Group
+from layers import functional
+from layers.bases import bilinear_basis, linear_basis
+from layers.hidden import gate_indices, gated, uniform_rep
+
+__all__ = ["Linear", "BiLinear", "GatedNonlinearity", "EMLPBlock", "EMLP", "MLP"]
+
+
+def _check_width(x: jax.Array, rep: Rep, layer: str) -> None:
+    if x.ndim < 1 or x.shape[-1] != rep.size():
+        raise ValueError(
+            f"{layer} expects inputs (..., {rep.size()}) for {rep!r}; got shape {tuple(x.shape)}."
+        )
+
+
+def _parameters(basis, dtype) -> dict:
+    params = {}
+    for name, shape, std in basis.parameter_specs():
+        init = hk.initializers.RandomNormal(std) if std else jnp.zeros
+        params[name] = hk.get_parameter(name, shape, dtype, init=init)
+    return params
+
+
+class Linear(hk.Module):
+    """Equivariant linear layer ``rep_in -> rep_out`` with an invariant bias.
+
+    Example:
+        >>> import jax, jax.numpy as jnp, haiku as hk
+        >>> from groups import SO
+        >>> from emlp_core import V, Scalar
+        >>> G = SO(3)
+        >>> f = hk.without_apply_rng(hk.transform(lambda x: Linear(V(G), (V + Scalar)(G))(x)))
+        >>> params = f.init(jax.random.PRNGKey(0), jnp.ones((2, 3)))
+        >>> f.apply(params, jnp.ones((2, 3))).shape
+        (2, 4)
+    """
+
+    def __init__(self, rep_in: Rep, rep_out: Rep, name: str | None = None):
+        super().__init__(name=name)
+        self.rep_in, self.rep_out = rep_in, rep_out
+        self.basis = linear_basis(rep_in, rep_out)
+
+    def __call__(self, x: jax.Array) -> jax.Array:
+        _check_width(x, self.rep_in, "Linear")
+        return functional.linear(self.basis, _parameters(self.basis, x.dtype), x)
+
+
+class BiLinear(hk.Module):
+    """Channel-paired equivariant bilinear layer ``rep_in x rep_in -> rep_out``.
+
+    See `layers.bases.bilinear_basis` for which channels are multiplied.
+    """
+
+    def __init__(self, rep_in: Rep, rep_out: Rep, name: str | None = None):
+        super().__init__(name=name)
+        self.rep_in, self.rep_out = rep_in, rep_out
+        self.basis = bilinear_basis(rep_in, rep_out)
+
+    def __call__(self, x: jax.Array) -> jax.Array:
+        _check_width(x, self.rep_in, "BiLinear")
+        return functional.bilinear(self.basis, _parameters(self.basis, x.dtype), x)
+
+
+class GatedNonlinearity(hk.Module):
+    """Gated nonlinearity: input ``gated(rep)``, output ``rep``.
+
+    Scalars get swish; every other copy is scaled by the sigmoid of its gate scalar.
+    """
+
+    def __init__(self, rep: Rep, name: str | None = None):
+        super().__init__(name=name)
+        self.rep = rep
+        self.gated_rep = gated(rep)
+        self.gate_index = gate_indices(rep)
+
+    def __call__(self, values: jax.Array) -> jax.Array:
+        _check_width(values, self.gated_rep, "GatedNonlinearity")
+        return functional.gated_nonlinearity(self.gate_index, values)
+
+
+class EMLPBlock(hk.Module):
+    """``Linear(rep_in, gated(rep_out))``, a residual `BiLinear`, then `GatedNonlinearity`."""
+
+    def __init__(self, rep_in: Rep, rep_out: Rep, name: str | None = None):
+        super().__init__(name=name)
+        self.rep_in, self.rep_out = rep_in, rep_out
+        self.gated_rep = gated(rep_out)
+
+    def __call__(self, x: jax.Array) -> jax.Array:
+        linear_out = Linear(self.rep_in, self.gated_rep)(x)
+        preactivation = linear_out + BiLinear(self.gated_rep, self.gated_rep)(linear_out)
+        return GatedNonlinearity(self.rep_out)(preactivation)
+
+
+def _hidden_reps(ch, group: Group, num_layers: int) -> list[Rep]:
+    if isinstance(ch, Rep):
+        return [ch(group)] * num_layers
+    if isinstance(ch, int) and not isinstance(ch, bool):
+        return [uniform_rep(ch, group)] * num_layers
+    if isinstance(ch, Sequence) and len(ch) == num_layers:
+        return [c(group) if isinstance(c, Rep) else uniform_rep(c, group) for c in ch]
+    raise ValueError(
+        f"ch must be an int, a Rep, or a sequence of num_layers = {num_layers} of them; got {ch!r}."
+    )
+
+
+class EMLP(hk.Module):
+    """Equivariant multilayer perceptron from ``rep_in`` to ``rep_out`` under ``group``.
+
+    ``num_layers`` `EMLPBlock`s on hidden representations, then a final `Linear`.
+
+    Args:
+        rep_in, rep_out: representations (bound or unbound; they are bound to ``group``).
+        group: the symmetry group.
+        ch: hidden size: an int (see `uniform_rep`), a Rep, or one per layer.
+        num_layers: number of hidden blocks.
+
+    Example:
+        >>> import jax, jax.numpy as jnp, haiku as hk
+        >>> from groups import O
+        >>> from emlp_core import V, Scalar
+        >>> f = hk.without_apply_rng(hk.transform(lambda x: EMLP(2 * V, Scalar, O(5), ch=32)(x)))
+        >>> params = f.init(jax.random.PRNGKey(0), jnp.ones((4, 10)))
+        >>> f.apply(params, jnp.ones((4, 10))).shape
+        (4, 1)
+    """
+
+    def __init__(
+        self,
+        rep_in: Rep,
+        rep_out: Rep,
+        group: Group,
+        ch=384,
+        num_layers: int = 3,
+        name: str | None = None,
+    ):
+        super().__init__(name=name)
+        if not isinstance(group, Group):
+            raise TypeError(f"EMLP needs a groups.Group; got {type(group).__name__}.")
+        if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 0:
+            raise ValueError(f"num_layers must be a non-negative int; got {num_layers!r}.")
+        self.rep_in, self.rep_out = rep_in(group), rep_out(group)
+        self.hidden = _hidden_reps(ch, group, num_layers)
+
+    def __call__(self, x: jax.Array) -> jax.Array:
+        _check_width(x, self.rep_in, "EMLP")
+        reps = [self.rep_in, *self.hidden]
+        for rep_in, rep_out in itertools.pairwise(reps):
+            x = EMLPBlock(rep_in, rep_out)(x)
+        return Linear(reps[-1], self.rep_out)(x)
+
+
+class MLP(hk.Module):
+    """Baseline multilayer perceptron with swish; the reps and group give only the shapes."""
+
+    def __init__(
+        self,
+        rep_in: Rep,
+        rep_out: Rep,
+        group: Group,
+        ch: int = 384,
+        num_layers: int = 3,
+        name: str | None = None,
+    ):
+        super().__init__(name=name)
+        if not isinstance(group, Group):
+            raise TypeError(f"MLP needs a groups.Group; got {type(group).__name__}.")
+        self.rep_in, self.rep_out = rep_in(group), rep_out(group)
+        self.ch, self.num_layers = ch, num_layers
+
+    def __call__(self, x: jax.Array) -> jax.Array:
+        _check_width(x, self.rep_in, "MLP")
+        for _ in range(self.num_layers):
+            x = jax.nn.swish(hk.Linear(self.ch)(x))
+        return hk.Linear(self.rep_out.size())(x)

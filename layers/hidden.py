@@ -1,0 +1,94 @@
+"""Hidden representations for equivariant networks: `uniform_rep` and `gated`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from emlp_core import Rep, Scalar, SumRep, T
+from groups import Group
+
+__all__ = ["uniform_rep", "gated", "gate_indices"]
+
+
+def uniform_rep(ch: int, group: Group, max_rank: int = 2) -> Rep:
+    """A hidden representation of about ``ch`` dimensions spread evenly over tensor ranks.
+
+    Rank ``R`` is the largest ``r <= max_rank`` with ``(r + 1) * d**r <= ch``; each rank
+    ``0..R`` gets ``ch // (R + 1)`` dimensions, filled with as many rank-``r`` tensors as
+    fit (at least one); what is left over becomes scalars. For a group whose dual differs
+    from ``V`` (not orthogonal), rank-``r`` copies cycle through ``T(p, r - p)``,
+    ``p = r, r-1, ..., 0``, so mixed tensors are present. Deterministic: no randomness.
+
+    Args:
+        ch: target number of dimensions, ``>= 1``.
+        group: the group the representation is bound to.
+        max_rank: highest tensor rank used (higher ranks cost larger bases).
+
+    Returns:
+        A bound `SumRep` of size at most ``ch``, ordered by rank.
+
+    Example:
+        >>> from groups import O
+        >>> rep = uniform_rep(384, O(5))
+        >>> rep, rep.size()
+        ((134*Scalar + 25*V + 5*V**2)(O(5)), 384)
+    """
+    if isinstance(ch, bool) or not isinstance(ch, (int, np.integer)) or ch < 1:
+        raise ValueError(f"uniform_rep needs a positive integer ch; got {ch!r}.")
+    if not isinstance(group, Group):
+        raise TypeError(f"uniform_rep needs a groups.Group; got {type(group).__name__}.")
+    d = group.d
+    rank = 0
+    while rank < max_rank and (rank + 2) * d ** (rank + 1) <= ch:
+        rank += 1
+    per_rank = ch // (rank + 1)
+    counts = [max(1, per_rank // d**r) for r in range(rank + 1)]
+    counts[0] += ch - sum(c * d**r for r, c in enumerate(counts))
+    parts: list[Rep] = []
+    for r, count in enumerate(counts):
+        if group.is_orthogonal or r == 0:
+            parts.extend([T(r)] * count)
+        else:
+            parts.extend(T(r - k % (r + 1), k % (r + 1)) for k in range(count))
+    return SumRep(*sorted(parts, key=_rank_then_key), group=group)
+
+
+def _rank_then_key(rep: Rep):
+    key = rep._key()
+    return (0 if key == ("Scalar",) else len(key), key)
+
+
+def _non_scalar_copies(rep: Rep) -> list[np.ndarray]:
+    return [
+        positions
+        for summand in rep.canonical_form()
+        if summand.monomial.degree
+        for positions in summand.positions
+    ]
+
+
+def gated(rep: Rep) -> Rep:
+    """``rep`` plus one gate scalar for every non-scalar copy in its canonical form.
+
+    The gates are appended after ``rep``'s coordinates, in canonical order.
+
+    Example:
+        >>> from groups import SO
+        >>> from emlp_core import V
+        >>> gated((2 * V + 3)(SO(3))).size()
+        11
+    """
+    count = len(_non_scalar_copies(rep))
+    return rep + count * Scalar if count else rep
+
+
+def gate_indices(rep: Rep) -> np.ndarray:
+    """Which entry of ``gated(rep)`` gates each coordinate of ``rep``: int ``(rep.size(),)``.
+
+    Scalars gate themselves (``x * sigmoid(x)`` is swish); the coordinates of the ``j``-th
+    non-scalar copy point at gate ``rep.size() + j``.
+    """
+    indices = np.arange(rep.size())
+    for j, positions in enumerate(_non_scalar_copies(rep)):
+        indices[positions] = rep.size() + j
+    return indices

@@ -1,0 +1,189 @@
+import numpy as np
+import pytest
+
+import emlp_core.solver as solver
+from emlp_core import Scalar, T, V, equivariant_basis, equivariant_projector
+from groups import SO, Group, O, S, Trivial, Z
+
+BELL = [1, 1, 2, 5, 15, 52]
+RIORDAN = [1, 0, 1, 1, 3, 6, 15]
+
+
+def double_factorial(n: int) -> int:
+    return 1 if n <= 0 else n * double_factorial(n - 2)
+
+
+def assert_exact_invariant_basis(rep, basis, n_samples=4):
+    """Checks by applying sampled group elements and generators, independently of the solver."""
+    n = rep.size()
+    assert basis.dtype == np.float64 and basis.shape[0] == n
+    np.testing.assert_allclose(basis.T @ basis, np.eye(basis.shape[1]), atol=1e-12)
+    G = rep.group
+    for g in G.samples(n_samples, seed=11):
+        residual = np.linalg.norm(rep.rho(g) @ basis - basis) / max(1.0, np.linalg.norm(basis))
+        assert residual <= 1e-10
+    for A in G.lie_algebra:
+        drho = rep.drho(A)
+        assert np.linalg.norm(drho @ basis) <= 1e-10 * max(1.0, np.linalg.norm(drho))
+
+
+@pytest.mark.parametrize("k", range(6))
+def test_symmetric_group_counts_are_bell_numbers(k):
+    rep = (V**k)(S(5))
+    basis = equivariant_basis(rep)
+    assert basis.shape[1] == BELL[k]
+    assert_exact_invariant_basis(rep, basis) if k <= 4 else None
+
+
+@pytest.mark.parametrize("k", range(7))
+def test_so3_counts_are_riordan_numbers(k):
+    rep = (V**k)(SO(3))
+    basis = equivariant_basis(rep)
+    assert basis.shape[1] == RIORDAN[k]
+    assert_exact_invariant_basis(rep, basis, n_samples=2)
+
+
+@pytest.mark.parametrize("n, k", [(4, 2), (4, 3), (4, 4), (5, 4), (3, 2)])
+def test_orthogonal_group_counts_are_brauer_pairings(n, k):
+    rep = (V**k)(O(n))
+    basis = equivariant_basis(rep)
+    expected = 0 if k % 2 else double_factorial(k - 1)
+    assert basis.shape[1] == expected
+    assert_exact_invariant_basis(rep, basis)
+
+
+def test_hom_counts_behave_as_tensor_powers():
+    assert equivariant_basis((V**2 >> V)(S(4))).shape[1] == BELL[3]
+    assert equivariant_basis((V**2 >> V**2)(S(4))).shape[1] == BELL[4]
+    assert equivariant_basis((V >> V)(O(3))).shape[1] == 1
+
+
+def test_levi_civita_is_found_for_so3_but_not_o3():
+    basis = equivariant_basis((V**3)(SO(3)))[:, 0].reshape(3, 3, 3)
+    epsilon = np.zeros((3, 3, 3))
+    for (i, j, k), sign in {
+        (0, 1, 2): 1,
+        (1, 2, 0): 1,
+        (2, 0, 1): 1,
+        (0, 2, 1): -1,
+        (2, 1, 0): -1,
+        (1, 0, 2): -1,
+    }.items():
+        epsilon[i, j, k] = sign / np.sqrt(6)
+    assert np.isclose(abs(np.sum(basis * epsilon)), 1.0)
+    assert equivariant_basis((V**3)(O(3))).shape[1] == 0
+
+
+def test_mixed_tensors_of_a_non_orthogonal_group():
+    GL2 = Group(lie_algebra=np.eye(4).reshape(4, 2, 2), name="GL(2)")
+    assert equivariant_basis((V >> V)(GL2)).shape[1] == 1  # the identity map
+    assert equivariant_basis(T(2, 0, GL2)).shape[1] == 0  # no invariant bilinear form
+    rep = T(2, 2, GL2)
+    basis = equivariant_basis(rep)
+    assert basis.shape[1] == 2  # the two pairings of upper with lower indices
+    assert_exact_invariant_basis(rep, basis)
+
+
+def test_trivial_and_cyclic_groups():
+    np.testing.assert_allclose(equivariant_basis(V(Trivial(3))), np.eye(3))
+    # Z(4) on V: only the all-ones vector is invariant
+    basis = equivariant_basis(V(Z(4)))
+    np.testing.assert_allclose(np.abs(basis[:, 0]), 0.5)
+
+
+def full_dense_basis(rep):
+    """The slow obvious solver: nullspace of the whole constraint, no blocks."""
+    G, n = rep.group, rep.size()
+    blocks = [rep.rho(h) - np.eye(n) for h in G.discrete_generators]
+    blocks += [rep.drho(A) for A in G.lie_algebra]
+    if not blocks:
+        return np.eye(n)
+    _, s, vt = np.linalg.svd(np.concatenate(blocks), full_matrices=True)
+    rank = int(np.sum(s > 1e-9 * s[0]))
+    return vt[rank:].T
+
+
+@pytest.mark.parametrize(
+    "rep, G",
+    [
+        ((V**0 + V + V**2) >> (V**0 + V + V**2), O(3)),
+        ((2 * V + V**2) >> (V + Scalar), S(3)),
+        ((V + V.T) * V, SO(2)),
+        (V * (V + Scalar) >> V, O(2)),
+    ],
+)
+def test_block_solver_matches_the_full_dense_solve(rep, G):
+    bound = rep(G)
+    fast = equivariant_basis(bound)
+    slow = full_dense_basis(bound)
+    assert fast.shape == slow.shape
+    np.testing.assert_allclose(fast @ fast.T, slow @ slow.T, atol=1e-10)
+
+
+def test_sum_is_split_into_blocks_each_solved_once(monkeypatch):
+    solved = []
+    original = solver._dense_nullspace
+
+    def recording(blocks, n, tol, label):
+        solved.append(n)
+        return original(blocks, n, tol, label)
+
+    solver.clear_cache()
+    monkeypatch.setattr(solver, "_dense_nullspace", recording)
+    rep = ((V**0 + V + V**2) >> (V**0 + V + V**2))(O(5))
+    basis = equivariant_basis(rep)
+    assert basis.shape == (961, 7)
+    assert sorted(solved) == [1, 5, 25, 125, 625]  # one solve per distinct type, never 961
+    solved.clear()
+    equivariant_basis(rep)
+    assert solved == []  # cached
+
+
+def test_projector_is_symmetric_idempotent_and_equivariant():
+    rep = (V**2 >> V)(SO(3))
+    P = equivariant_projector(rep)
+    dense = P @ np.eye(rep.size())
+    np.testing.assert_allclose(dense, dense.T, atol=1e-14)
+    np.testing.assert_allclose(dense @ dense, dense, atol=1e-12)
+    g = SO(3).samples(1, seed=5)[0]
+    np.testing.assert_allclose(rep.rho(g) @ dense, dense, atol=1e-12)
+    assert np.isclose(np.trace(dense), 1.0)
+
+
+def test_rep_methods_delegate_to_the_solver():
+    rep = (V**2)(O(4))
+    np.testing.assert_array_equal(rep.equivariant_basis(), equivariant_basis(rep))
+
+
+def test_tol_is_used_for_approximate_generators():
+    rng = np.random.default_rng(0)
+    noisy = Group(lie_algebra=SO(3).lie_algebra + 1e-9 * rng.standard_normal((3, 3, 3)))
+    assert equivariant_basis((V**2)(noisy), tol=1e-6).shape[1] == 1
+    with pytest.warns(RuntimeWarning, match="ambiguous rank"):
+        equivariant_basis((V**2)(noisy))
+
+
+def test_basis_is_read_only_in_the_cache():
+    basis = solver.monomial_basis((V**2)(SO(3)).canonical_form()[0].monomial)
+    with pytest.raises(ValueError):
+        basis[0, 0] = 1.0
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: equivariant_basis(V**2), ValueError, "has no group"),
+        (lambda: equivariant_basis(np.eye(3)), TypeError, "takes a Rep"),
+        (lambda: equivariant_basis((V**2)(SO(3)), tol=2.0), ValueError, r"in \(0, 1\)"),
+    ],
+)
+def test_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_memory_limit_is_checked_before_allocating(monkeypatch):
+    monkeypatch.setenv("EMLP_SOLVER_MEMORY_GB", "0.001")
+    solver.clear_cache()
+    with pytest.raises(ValueError, match=r"size 729.*GiB.*EMLP_SOLVER_MEMORY_GB"):
+        equivariant_basis((V**6)(SO(3)))

@@ -1,0 +1,131 @@
+import numpy as np
+import pytest
+
+from groups import SO, Group, O, S, Trivial, Z
+
+BUILTINS = [SO(2), SO(3), SO(5), O(1), O(3), O(5), S(1), S(2), S(5), Z(1), Z(6), Trivial(3)]
+
+
+@pytest.mark.parametrize("G", BUILTINS, ids=repr)
+def test_generators_are_float64_and_read_only(G):
+    assert G.lie_algebra.dtype == np.float64 and G.discrete_generators.dtype == np.float64
+    assert G.lie_algebra.shape[1:] == (G.d, G.d) and G.discrete_generators.shape[1:] == (G.d, G.d)
+    with pytest.raises(ValueError):
+        G.lie_algebra[...] = 0.0
+
+
+@pytest.mark.parametrize("G", [SO(2), SO(3), SO(5), O(3), O(5)], ids=repr)
+def test_orthogonal_groups_preserve_the_metric(G):
+    for A in G.lie_algebra:
+        np.testing.assert_allclose(A + A.T, 0)
+    for g in G.samples(10, seed=3):
+        np.testing.assert_allclose(g.T @ g, np.eye(G.d), atol=1e-12)
+    if repr(G).startswith("SO"):
+        np.testing.assert_allclose(np.linalg.det(G.samples(10)), 1.0, atol=1e-12)
+
+
+def test_o_contains_reflections():
+    dets = np.linalg.det(O(4).samples(40, seed=1))
+    np.testing.assert_allclose(np.abs(dets), 1.0, atol=1e-12)
+    assert (dets < 0).any() and (dets > 0).any()
+
+
+def test_so_n_has_the_right_algebra_dimension():
+    for n in range(1, 7):
+        assert SO(n).lie_algebra.shape[0] == n * (n - 1) // 2
+
+
+@pytest.mark.parametrize("G", [S(2), S(5), Z(6)], ids=repr)
+def test_permutation_groups_sample_permutations(G):
+    assert G.is_permutation
+    for g in G.samples(20, seed=2):
+        assert set(np.unique(g)) <= {0.0, 1.0}
+        np.testing.assert_array_equal(g.sum(0), 1)
+        np.testing.assert_array_equal(g.sum(1), 1)
+
+
+def test_s_n_samples_reach_many_permutations():
+    perms = {tuple(np.argmax(g, axis=0)) for g in S(4).samples(400, seed=0)}
+    assert len(perms) == 24  # S(4) is generated: all 24 elements appear
+
+
+def test_z_n_samples_are_cyclic_shifts():
+    shifts = {tuple(np.argmax(g, axis=0)) for g in Z(5).samples(100, seed=0)}
+    assert shifts == {tuple(np.roll(np.arange(5), k)) for k in range(5)}
+
+
+def test_trivial_group_has_only_the_identity():
+    np.testing.assert_array_equal(Trivial(3).samples(4), np.broadcast_to(np.eye(3), (4, 3, 3)))
+
+
+def test_samples_are_deterministic_per_seed():
+    G = O(3)
+    np.testing.assert_array_equal(G.samples(5, seed=7), G.samples(5, seed=7))
+    assert not np.allclose(G.samples(5, seed=7), G.samples(5, seed=8))
+
+
+def test_key_depends_on_values_not_name():
+    A = SO(3).lie_algebra
+    assert Group(lie_algebra=A, name="a").key == Group(lie_algebra=A.copy(), name="b").key
+    assert Group(lie_algebra=A).key != Group(lie_algebra=2 * A).key
+    assert Group(lie_algebra=A) == SO(3) and hash(Group(lie_algebra=A)) == hash(SO(3))
+    assert SO(3) != O(3) and SO(3).key != SO(4).key
+
+
+def test_key_is_stable_across_processes():
+    # sha256 of the float64 bytes: a fixed value, not Python's randomised hash
+    assert Trivial(1).key == Group(lie_algebra=np.zeros((0, 1, 1))).key
+    assert len(SO(3).key) == 64
+
+
+def test_repr_is_readable():
+    assert repr(SO(3)) == "SO(3)" and repr(S(5)) == "S(5)"
+    assert repr(Group(lie_algebra=SO(3).lie_algebra)) == (
+        "Group(d=3, lie_algebra_dim=3, num_discrete_generators=0)"
+    )
+
+
+def test_flags():
+    assert SO(3).is_orthogonal and not SO(3).is_permutation
+    shear = Group(lie_algebra=[[[0.0, 1.0], [0.0, 0.0]]])
+    assert not shear.is_orthogonal
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({}, "needs lie_algebra"),
+        (
+            {"lie_algebra": np.zeros((3, 3))},
+            r"lie_algebra must have shape \(k, d, d\).*got shape \(3, 3\).*\[A\]",
+        ),
+        ({"lie_algebra": np.zeros((1, 2, 3))}, r"got shape \(1, 2, 3\)"),
+        ({"discrete_generators": np.zeros((2,))}, r"discrete_generators must have shape"),
+        ({"lie_algebra": np.full((1, 2, 2), np.nan)}, "non-finite"),
+        ({"discrete_generators": [[[np.inf, 0], [0, 1]]]}, "non-finite"),
+        ({"lie_algebra": np.zeros((1, 2, 2)), "discrete_generators": np.eye(3)[None]}, "same R"),
+        ({"discrete_generators": [[[1.0, 0.0], [1.0, 0.0]]]}, "singular"),
+        ({"lie_algebra": np.zeros((0, 0, 0))}, "d >= 1"),
+    ],
+)
+def test_validation_errors(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        Group(**kwargs)
+
+
+def test_non_numeric_generators_are_a_type_error():
+    with pytest.raises(TypeError, match="lie_algebra"):
+        Group(lie_algebra=[["a"]])
+
+
+@pytest.mark.parametrize("ctor", [SO, O, S, Z, Trivial])
+def test_builtin_argument_errors(ctor):
+    with pytest.raises(ValueError, match=">= 1"):
+        ctor(0)
+    with pytest.raises(TypeError, match="integer"):
+        ctor(2.5)
+
+
+def test_samples_argument_errors():
+    with pytest.raises(ValueError, match="non-negative integer"):
+        SO(3).samples(-1)
