@@ -50,7 +50,7 @@ def SO(n: int) -> Group:
         (3, 3, 3)
     """
     n = _check_dimension(n, "SO")
-    return Group(lie_algebra=_so_algebra(n), name=f"SO({n})")
+    return Group(lie_algebra=_so_algebra(n), name=f"SO({n})", check_closure=False)
 
 
 def O(n: int) -> Group:  # noqa: E743 - the group's standard name
@@ -67,7 +67,12 @@ def O(n: int) -> Group:  # noqa: E743 - the group's standard name
     n = _check_dimension(n, "O")
     reflection = np.eye(n)
     reflection[0, 0] = -1.0
-    return Group(lie_algebra=_so_algebra(n), discrete_generators=[reflection], name=f"O({n})")
+    return Group(
+        lie_algebra=_so_algebra(n),
+        discrete_generators=[reflection],
+        name=f"O({n})",
+        check_closure=False,
+    )
 
 
 def S(n: int) -> Group:

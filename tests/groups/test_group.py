@@ -129,3 +129,71 @@ def test_builtin_argument_errors(ctor):
 def test_samples_argument_errors():
     with pytest.raises(ValueError, match="non-negative integer"):
         SO(3).samples(-1)
+
+
+# ------------------------------------------------------------------ closure and options
+def _not_closing():
+    """E12 and E21 close only together with E11 - E22, which is missing."""
+    return np.array([[[0.0, 1.0], [0.0, 0.0]], [[0.0, 0.0], [1.0, 0.0]]])
+
+
+def test_an_algebra_that_does_not_close_warns_with_its_residual():
+    with pytest.warns(RuntimeWarning, match=r"does not close.*residual 1\.41e\+00"):
+        G = Group(lie_algebra=_not_closing())
+    assert G.closure_residual == pytest.approx(np.sqrt(2.0))  # |E11 - E22| / (|E12| |E21|)
+
+
+def test_strict_mode_refuses_an_algebra_that_does_not_close():
+    with pytest.raises(ValueError, match=r"2 generators of shape \(2, 2\).*does not close"):
+        Group(lie_algebra=_not_closing(), strict=True)
+    closed = np.concatenate([_not_closing(), [[[1.0, 0.0], [0.0, -1.0]]]])
+    assert Group(lie_algebra=closed, strict=True).closure_residual < 1e-15
+
+
+def test_closure_check_can_be_skipped_and_is_then_computed_when_read():
+    G = Group(lie_algebra=_not_closing(), check_closure=False)  # no warning
+    assert G.closure_residual == pytest.approx(np.sqrt(2.0))
+
+
+def test_closure_tolerance_admits_approximate_generators():
+    rng = np.random.default_rng(0)
+    noisy = SO(3).lie_algebra + 1e-4 * rng.standard_normal((3, 3, 3))
+    with pytest.warns(RuntimeWarning, match="does not close"):
+        Group(lie_algebra=noisy)
+    assert Group(lie_algebra=noisy, closure_tol=1e-2).closure_residual > 1e-6
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"strict": "yes"}, TypeError, "strict must be True or False"),
+        ({"check_closure": 1}, TypeError, "check_closure must be True or False; got int 1"),
+        ({"closure_tol": 0.0}, ValueError, "closure_tol must be a positive"),
+        ({"closure_tol": float("nan")}, ValueError, "closure_tol must be a positive"),
+        ({"name": 3}, TypeError, "name must be a string"),
+    ],
+)
+def test_option_errors(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        Group(lie_algebra=SO(2).lie_algebra, **kwargs)
+
+
+def test_sample_scale_controls_the_size_of_elements():
+    from groups import SO13p
+
+    G = SO13p()
+    small = np.linalg.norm(G.samples(20, seed=0, scale=0.1), axis=(1, 2)).max()
+    large = np.linalg.norm(G.samples(20, seed=0, scale=2.0), axis=(1, 2)).max()
+    assert small < 3.0 < large
+    np.testing.assert_array_equal(G.samples(2, scale=0.0), np.broadcast_to(np.eye(4), (2, 4, 4)))
+    with pytest.raises(ValueError, match="scale"):
+        G.samples(1, scale=-1.0)
+    with pytest.raises(ValueError, match="scale"):
+        G.samples(1, scale=np.inf)
+
+
+def test_group_times_non_group_is_a_type_error():
+    with pytest.raises(TypeError):
+        SO(3) * 2
+    with pytest.raises(TypeError):
+        SO(3) * np.eye(3)

@@ -1,0 +1,16 @@
+import json
+
+from benchmarks import groups as benchmark
+
+
+def test_benchmark_prints_times_and_writes_json(tmp_path, capsys):
+    out = tmp_path / "groups.json"
+    records = benchmark.main(["--repeats", "1", "--out", str(out)])
+    printed = capsys.readouterr().out
+    assert [r["group"] for r in records] == ["G2", "F4", "E6"]
+    for name in ("G2", "F4", "E6"):
+        assert f"\n{name} " in printed
+    saved = json.loads(out.read_text())["records"]
+    assert [(r["lie_algebra_dim"], r["rank"]) for r in saved] == [(14, 2), (52, 4), (78, 6)]
+    assert saved[2]["killing_signature"] == [26, 52, 0]
+    assert all(r["cold_seconds"] < 20 and r["rebuild_best_seconds"] < 20 for r in saved)
