@@ -13,10 +13,14 @@ block type once, and what lets layers gather the channel copies of each type.
 
 from __future__ import annotations
 
+import math
 from functools import reduce
 from typing import NamedTuple
 
 import numpy as np
+from scipy.sparse.linalg import LinearOperator
+
+from emlp_core.operators import Identity, KroneckerProduct, KroneckerSum
 
 __all__ = ["Monomial", "Summand", "product_form", "sum_form"]
 
@@ -45,7 +49,7 @@ class Monomial:
 
     @property
     def size(self) -> int:
-        return int(np.prod([atom.size() for atom in self.atoms], dtype=np.int64))
+        return math.prod(atom.size() for atom in self.atoms)
 
     @property
     def sort_key(self) -> tuple:
@@ -65,6 +69,40 @@ class Monomial:
             right = np.eye(int(np.prod(sizes[k + 1 :], dtype=np.int64)))
             total += np.kron(np.kron(left, mat), right)
         return total
+
+    @property
+    def duals(self) -> list[bool]:
+        """For each tensor slot, whether it is a dual (``V.T``) slot."""
+        return [bool(getattr(atom, "dual", False)) for atom in self.atoms]
+
+    def rho_operator(self, g: np.ndarray) -> LinearOperator:
+        """Lazy action of ``g``: a Kronecker product, never materialised."""
+        if not self.atoms:
+            return Identity(1)
+        return KroneckerProduct([atom.atom_rho(g) for atom in self.atoms])
+
+    def drho_operator(self, A: np.ndarray) -> LinearOperator:
+        """Lazy action of the Lie-algebra element ``A``: a Kronecker sum."""
+        if not self.atoms:
+            return KroneckerSum([np.zeros((1, 1))])
+        return KroneckerSum([atom.atom_drho(A) for atom in self.atoms])
+
+    def constraint_blocks(self) -> list[tuple[LinearOperator, float]]:
+        """Lazy blocks ``rho(h) - I`` and ``drho(A)`` of the constraint, each with a norm bound.
+
+        The bounds: ``||rho(h) - I|| <= prod_slots ||h_slot||_2 + 1`` and
+        ``||drho(A)|| <= sum_slots ||A_slot||_2``.
+        """
+        blocks = []
+        identity = Identity(self.size)
+        for h in self.group.discrete_generators:
+            op = self.rho_operator(h)
+            bound = float(np.prod([np.linalg.norm(a.atom_rho(h), 2) for a in self.atoms])) + 1.0
+            blocks.append((op - identity, bound))
+        for A in self.group.lie_algebra:
+            bound = float(sum(np.linalg.norm(a.atom_drho(A), 2) for a in self.atoms))
+            blocks.append((self.drho_operator(A), bound))
+        return blocks
 
     def rep(self):
         """The bound `Rep` of this monomial (``Scalar`` for the empty product)."""

@@ -12,11 +12,13 @@ shape ``(B.size(), A.size())`` flattened.
 
 from __future__ import annotations
 
+import math
 from functools import reduce
 
 import numpy as np
 
 from emlp_core.canonical import Monomial, Summand, product_form, sum_form
+from emlp_core.memory import check_memory
 from groups import Group
 
 __all__ = ["Rep", "ScalarRep", "VectorRep", "SumRep", "ProductRep", "V", "Scalar", "T"]
@@ -98,6 +100,8 @@ class Rep:
         self._require_group()
         cached = self.__dict__.get("_form")
         if cached is None:
+            size = self.size()
+            check_memory(24.0 * size, f"the canonical form of {self!r} (size {size})")
             cached = self._canonical_form()
             self.__dict__["_form"] = cached
         return cached
@@ -348,7 +352,7 @@ class ProductRep(Rep):
         return ProductRep(*[rep.T for rep in self.reps], group=self.group)
 
     def size(self) -> int:
-        return int(np.prod([rep.size() for rep in self.reps], dtype=np.int64))
+        return math.prod(rep.size() for rep in self.reps)
 
     def _canonical_form(self):
         def multiply(left: tuple[tuple[Summand, ...], int], right: Rep):

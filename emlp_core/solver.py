@@ -1,52 +1,104 @@
 """The equivariant basis of a representation, as the nullspace of its constraint operator.
 
-A vector ``v`` of a representation is invariant exactly when ``(rho(h) - I) v = 0`` for
-every discrete generator ``h`` and ``drho(A) v = 0`` for every Lie-algebra generator ``A``.
-The solver splits the representation into its canonical form (distinct tensor types and
-their copies), solves each distinct type once, and places that basis at the positions of
-every copy. The invariants of a direct sum are the direct sum of the invariants, so the
-result is exact and its columns orthonormal.
+A vector ``v`` is invariant exactly when ``(rho(h) - I) v = 0`` for every discrete generator
+``h`` and ``drho(A) v = 0`` for every Lie-algebra generator ``A``. `equivariant_basis` splits
+a representation into its canonical form (distinct tensor types and their copies), solves
+each distinct type once and places it at every copy. Per type, ``strategy="auto"`` picks:
 
-Tolerance rule (as in lineax's SVD solver): a singular value ``s`` of the stacked
-constraint ``C`` (shape ``(m, n)``) counts as zero when ``s <= rtol * s_max`` with
-``rtol = max(m, n) * eps64`` by default; pass ``tol`` to override ``rtol`` (learned
-generators are only approximately a Lie algebra). A `RuntimeWarning` is raised when the
-rank is ambiguous: the smallest kept singular value lies within a factor 1e4 of the cut-off, or
-below ``sqrt(eps) * s_max`` (a symptom of approximate generators).
+* ``"orbits"`` when every discrete generator is a signed permutation: invariants of the
+  discrete part are orbit indicators (exact, sparse, linear time); a Lie algebra, if any, is
+  then imposed on that (smaller) span. Chosen alone when there is no Lie algebra, and
+  before the algebra when there are fewer orbits than zero weights.
+* ``"weights"`` for a Lie algebra whose generic element is diagonalisable: only
+  zero-weight index tuples can be invariant; the algebra is imposed on their span and the
+  discrete generators on the result (see `emlp_core.weights`).
+* ``"dense"`` for small types (``size <= 512``): Gram eigendecomposition plus a thin SVD.
+* ``"iterative"`` otherwise: matrix-free least-squares projection (`emlp_core.iterative`).
+
+Every result is verified against the lazy constraint (relative residual and orthonormality)
+before it is returned or cached. The tolerance rule is in `emlp_core.nullspace`; ``tol``
+overrides it. Memory is estimated before any large allocation (limit
+``EMLP_SOLVER_MEMORY_GB``, default 4 GiB). The cache is described in `emlp_core.cache`.
 """
 
 from __future__ import annotations
 
-import os
-import warnings
+import time
+from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
+import scipy.sparse
 import scipy.sparse.linalg
+from tqdm.auto import tqdm
 
+from emlp_core import cache
 from emlp_core.canonical import Monomial
+from emlp_core.iterative import iterative_nullspace
+from emlp_core.memory import check_memory, memory_limit_bytes
+from emlp_core.nullspace import restricted_nullspace
+from emlp_core.operators import Stacked
+from emlp_core.orbits import orbit_basis, orbit_count, signed_permutation, tuple_images
 from emlp_core.reps import Rep
+from emlp_core.weights import generic_eigenbasis, weight_space_basis, zero_weight_count
 
-__all__ = ["equivariant_basis", "equivariant_projector", "monomial_basis", "clear_cache"]
+__all__ = [
+    "STRATEGIES",
+    "SolveReport",
+    "solve_reports",
+    "equivariant_basis",
+    "equivariant_projector",
+    "monomial_basis",
+    "clear_cache",
+]
 
-_EPS = np.finfo(np.float64).eps
-_CACHE: dict[tuple, np.ndarray] = {}
-_DEFAULT_MEMORY_LIMIT_GB = 4.0
+STRATEGIES = ("auto", "dense", "orbits", "weights", "iterative")
+DENSE_MAX_SIZE = 512
+_VERIFY_RTOL = 1e-8
 
 
-def _memory_limit_bytes() -> float:
-    value = os.environ.get("EMLP_SOLVER_MEMORY_GB", _DEFAULT_MEMORY_LIMIT_GB)
-    try:
-        return float(value) * 2**30
-    except ValueError as error:
-        raise ValueError(
-            f"EMLP_SOLVER_MEMORY_GB must be a number of GiB; got {value!r}."
-        ) from error
+@dataclass(frozen=True)
+class SolveReport:
+    """How one tensor type's basis was obtained (see `solve_reports`)."""
+
+    monomial: Monomial
+    size: int
+    dim: int
+    strategy: str
+    seconds: float
+    residual: float
+    source: str  # "solved", "disk" or "memory"
+
+
+_REPORTS: dict[str, SolveReport] = {}
+
+
+def solve_reports(
+    rep: Rep, *, strategy: str = "auto", tol: float | None = None
+) -> list[SolveReport]:
+    """One `SolveReport` per distinct tensor type of ``rep`` (solving what is not cached).
+
+    Example:
+        >>> from groups import SO
+        >>> from emlp_core import V
+        >>> [(r.size, r.dim, r.strategy) for r in solve_reports((V**8)(SO(3)))]
+        [(6561, 91, 'weights')]
+    """
+    reports = []
+    for summand in rep.canonical_form():
+        monomial_basis(summand.monomial, tol, strategy)
+        reports.append(
+            _REPORTS[
+                cache.cache_key(
+                    summand.monomial.group.key, summand.monomial.key, _check_tol(tol), strategy
+                )
+            ]
+        )
+    return reports
 
 
 def clear_cache() -> None:
-    """Forgets every basis solved in this process."""
-    _CACHE.clear()
+    """Forgets every basis solved in this process (the disk cache is left alone)."""
+    cache.clear_memory()
 
 
 def _check_tol(tol) -> float | None:
@@ -57,96 +109,245 @@ def _check_tol(tol) -> float | None:
     return float(tol)
 
 
-def _dense_nullspace(blocks: list[np.ndarray], n: int, tol: float | None, label: str) -> np.ndarray:
-    """Orthonormal basis ``(n, r)`` of the common nullspace of the stacked ``blocks``."""
-    if not blocks:
-        return np.eye(n)
-    constraint = np.concatenate(blocks, axis=0)
-    m = constraint.shape[0]
-    rtol = max(m, n) * _EPS if tol is None else tol
-    triangular = np.linalg.qr(constraint, mode="r") if m > n else constraint
-    _, singular, right = scipy.linalg.svd(triangular, full_matrices=True, check_finite=False)
-    s_max = singular[0] if singular.size else 0.0
-    if s_max == 0.0:
-        return np.eye(n)
-    cutoff = rtol * s_max
-    rank = int(np.sum(singular > cutoff))
-    if 0 < rank and singular[rank - 1] < max(1e4 * cutoff, np.sqrt(_EPS) * s_max):
-        warnings.warn(
-            f"ambiguous rank for {label}: the smallest kept singular value "
-            f"{singular[rank - 1] / s_max:.2e} (relative) is close to the cut-off "
-            f"{cutoff / s_max:.2e}; if the generators are approximate, pass tol.",
-            RuntimeWarning,
-            stacklevel=4,
+# ---------------------------------------------------------------------------- strategies
+def _impose(basis: np.ndarray, blocks, tol, label: str) -> np.ndarray:
+    """Restricts an orthonormal ``basis (n, r0)`` to the nullspace of further constraint blocks."""
+    if basis.shape[1] == 0 or not blocks:
+        return basis
+    applied = [op @ basis for op, _ in blocks]
+    gram = sum(np.real(M.conj().T @ M) for M in applied)
+    scale = float(np.sqrt(sum(bound**2 for _, bound in blocks)))
+    n = basis.shape[0]
+    coefficients, _ = restricted_nullspace(
+        0.5 * (gram + gram.T),
+        lambda X: [M @ X for M in applied],
+        (n * len(blocks), n),
+        tol,
+        label,
+        scale,
+    )
+    return basis @ coefficients
+
+
+def _split_blocks(monomial: Monomial):
+    blocks = monomial.constraint_blocks()
+    discrete = len(monomial.group.discrete_generators)
+    return blocks[:discrete], blocks[discrete:]
+
+
+def _dense(monomial: Monomial, tol, label):
+    n = monomial.size
+    count = len(monomial.group.lie_algebra) + len(monomial.group.discrete_generators)
+    check_memory(8.0 * n * n * (count + 4), f"the dense solve of {label} (size {n})")
+    matrices = [op @ np.eye(n) for op, _ in monomial.constraint_blocks()]
+    gram = sum(M.T @ M for M in matrices)
+    stacked = np.concatenate(matrices, axis=0)
+    coefficients, _ = restricted_nullspace(
+        0.5 * (gram + gram.T), lambda X: [stacked @ X], stacked.shape, tol, label
+    )
+    return coefficients
+
+
+def _orbits(monomial: Monomial, permutations, tol, label):
+    n, d = monomial.size, monomial.group.d
+    check_memory(8.0 * n * (6 + 4 * len(permutations)), f"the orbit solve of {label} (size {n})")
+    basis = orbit_basis(permutations, d, monomial.degree)
+    _, lie_blocks = _split_blocks(monomial)
+    if not lie_blocks:
+        return basis
+    check_memory(
+        8.0 * n * basis.shape[1] * (len(lie_blocks) + 2), f"imposing the algebra on {label}"
+    )
+    return _impose(basis.toarray(), lie_blocks, tol, label)
+
+
+def _weights(monomial: Monomial, eigen, tol, label):
+    n = monomial.size
+    check_memory(16.0 * n * 3, f"the weight-space solve of {label} (size {n})")
+    zero = zero_weight_count(eigen, monomial.duals)
+    check_memory(
+        16.0 * (3 * zero * zero + 4 * n * min(zero, 64)),
+        f"the weight-space solve of {label} (size {n}, {zero} zero weights)",
+    )
+    basis = weight_space_basis(monomial.group.lie_algebra, eigen, monomial.duals, tol, label)
+    discrete_blocks, _ = _split_blocks(monomial)
+    return _impose(basis, discrete_blocks, tol, label)
+
+
+def _iterative(monomial: Monomial, tol, label):
+    n = monomial.size
+    check_memory(8.0 * n * 256, f"the iterative solve of {label} (size {n})")
+    constraint = Stacked([op for op, _ in monomial.constraint_blocks()])
+    return iterative_nullspace(constraint, tol, label)
+
+
+def _choose(monomial: Monomial, permutations, eigen) -> str:
+    group = monomial.group
+    has_lie = len(group.lie_algebra) > 0
+    if permutations is not None and not has_lie:
+        return "orbits"
+    if monomial.size <= DENSE_MAX_SIZE:
+        return "dense"
+    if has_lie and eigen is not None:
+        if permutations and orbit_count(permutations, group.d, monomial.degree) < zero_weight_count(
+            eigen, monomial.duals
+        ):
+            return "orbits"
+        return "weights"
+    if permutations is not None:
+        return "orbits"
+    if 8.0 * monomial.size**2 * (
+        len(group.lie_algebra) + len(group.discrete_generators) + 4
+    ) <= min(memory_limit_bytes(), 2**30):
+        return "dense"
+    return "iterative"
+
+
+def _solve(monomial: Monomial, tol, strategy: str):
+    group, n = monomial.group, monomial.size
+    label = repr(monomial)
+    check_memory(16.0 * n, f"any solve of {label} (size {n})")  # before any O(n) array
+    if not len(group.lie_algebra) and not len(group.discrete_generators):
+        return scipy.sparse.csc_array(scipy.sparse.eye(n, format="csc")), "orbits"
+    signed = [signed_permutation(h) for h in group.discrete_generators]
+    permutations = signed if all(s is not None for s in signed) else None
+    eigen = generic_eigenbasis(group.lie_algebra) if len(group.lie_algebra) else None
+    chosen = _choose(monomial, permutations, eigen) if strategy == "auto" else strategy
+    if chosen == "orbits":
+        if permutations is None:
+            raise ValueError(
+                "strategy 'orbits' needs signed-permutation discrete generators; "
+                f"{group!r} has others."
+            )
+        return _orbits(monomial, permutations, tol, label), chosen
+    if chosen == "weights":
+        if eigen is None:
+            raise ValueError(
+                f"strategy 'weights' needs a Lie algebra with a diagonalisable generic element; "
+                f"{group!r} has none."
+            )
+        return _weights(monomial, eigen, tol, label), chosen
+    if chosen == "dense":
+        return _dense(monomial, tol, label), chosen
+    return _iterative(monomial, tol, label), chosen
+
+
+def _sparse_residual(monomial: Monomial, basis) -> float:
+    """Exact check of a sparse orbit basis: each signed permutation must map it to itself."""
+    residual = 0.0
+    coo = scipy.sparse.coo_array(basis)
+    for h in monomial.group.discrete_generators:
+        perm, signs = signed_permutation(h)
+        image, sign = tuple_images(perm, signs, monomial.group.d, monomial.degree)
+        moved = scipy.sparse.csc_array(
+            (coo.data * sign[coo.row], (image[coo.row], coo.col)), shape=basis.shape
         )
-    basis = np.ascontiguousarray(right[rank:].T)
-    residual = np.linalg.norm(constraint @ basis, 2) / s_max if basis.shape[1] else 0.0
-    orthonormality = np.abs(basis.T @ basis - np.eye(basis.shape[1])).max(initial=0.0)
-    if residual > 10 * rtol + 1e-13 or orthonormality > 1e-10:
+        residual = max(
+            residual, float(abs(moved - basis).max(initial=0.0)) if (moved - basis).nnz else 0.0
+        )
+    return residual
+
+
+def _verify(monomial: Monomial, basis, tol, label: str) -> float:
+    """Relative residual of ``basis`` under every constraint block; raises if too large."""
+    if basis.shape[1] == 0:
+        return 0.0
+    gram = basis.T @ basis
+    gram = gram.toarray() if scipy.sparse.issparse(gram) else gram
+    orthonormality = float(np.abs(gram - np.eye(gram.shape[0])).max())
+    if scipy.sparse.issparse(basis):
+        residual = _sparse_residual(monomial, basis)
+    else:
+        residual = 0.0
+        for op, bound in monomial.constraint_blocks():
+            if bound > 0:
+                norm = float(np.linalg.norm(op @ basis))
+                residual = max(residual, norm / (bound * np.sqrt(basis.shape[1])))
+    limit = max(_VERIFY_RTOL, 10.0 * (tol or 0.0))
+    if residual > limit or orthonormality > 1e-9:
         raise RuntimeError(
-            f"dense nullspace of {label} failed verification: relative residual {residual:.2e}, "
+            f"the basis of {label} failed verification: relative residual {residual:.2e}, "
             f"orthonormality error {orthonormality:.2e}."
         )
-    return basis
+    return residual
 
 
-def monomial_basis(monomial: Monomial, tol: float | None = None) -> np.ndarray:
+# ---------------------------------------------------------------------------- public API
+def monomial_basis(monomial: Monomial, tol: float | None = None, strategy: str = "auto"):
     """Orthonormal invariant basis ``(monomial.size, r)`` of one tensor type, cached.
 
     Args:
         monomial: a tensor type from a canonical form (bound to its group).
         tol: relative singular-value cut-off; ``None`` for the default rule.
+        strategy: one of `STRATEGIES`.
 
     Returns:
-        float64 ``(monomial.size, r)``, read-only, orthonormal columns.
+        float64 ``(monomial.size, r)`` with orthonormal columns: a read-only numpy array, or a
+        ``scipy.sparse.csc_array`` for the pure orbit strategy.
 
     Raises:
-        ValueError: if the dense solve would exceed the memory limit
-            (``EMLP_SOLVER_MEMORY_GB``, default 4).
+        ValueError: for a bad ``tol`` or ``strategy``, a strategy that does not apply, or a
+            solve whose memory estimate exceeds ``EMLP_SOLVER_MEMORY_GB`` (default 4).
     """
     tol = _check_tol(tol)
-    key = (monomial, tol)
-    cached = _CACHE.get(key)
-    if cached is not None:
-        return cached
-    group = monomial.group
-    n = monomial.size
-    count = len(group.lie_algebra) + len(group.discrete_generators)
-    estimate = 8.0 * n * n * (count + 4)
-    if estimate > _memory_limit_bytes():
-        raise ValueError(
-            f"the dense solve for tensor type {monomial!r} of {group!r} (size {n}, {count} "
-            f"generators) needs about {estimate / 2**30:.1f} GiB, above the limit of "
-            f"{_memory_limit_bytes() / 2**30:.1f} GiB; use a lower tensor rank or raise "
-            "EMLP_SOLVER_MEMORY_GB."
-        )
-    identity = np.eye(n)
-    blocks = [monomial.rho(h) - identity for h in group.discrete_generators]
-    blocks += [monomial.drho(A) for A in group.lie_algebra]
-    basis = _dense_nullspace(blocks, n, tol, f"{monomial!r} of {group!r}")
-    basis.setflags(write=False)
-    _CACHE[key] = basis
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}; got {strategy!r}.")
+    key = cache.cache_key(monomial.group.key, monomial.key, tol, strategy)
+    basis = cache.memory.get(key)
+    if basis is not None:
+        return basis
+    label = repr(monomial)
+    start = time.perf_counter()
+    loaded = cache.load(key)
+    basis, used = loaded if loaded is not None else (None, strategy)
+    source = "disk"
+    if basis is not None and basis.shape[0] == monomial.size:
+        try:
+            residual = _verify(monomial, basis, tol, label)
+        except RuntimeError:
+            basis = None
+    else:
+        basis = None
+    if basis is None:
+        basis, used = _solve(monomial, tol, strategy)
+        source = "solved"
+        if not scipy.sparse.issparse(basis):
+            basis = np.ascontiguousarray(basis, dtype=np.float64)
+        residual = _verify(monomial, basis, tol, label)
+        cache.store(key, basis, used)
+    if not scipy.sparse.issparse(basis):
+        basis.setflags(write=False)
+    cache.memory[key] = basis
+    seconds = time.perf_counter() - start
+    _REPORTS[key] = SolveReport(
+        monomial, monomial.size, basis.shape[1], used, seconds, residual, source
+    )
     return basis
 
 
-def equivariant_basis(rep: Rep, *, tol: float | None = None) -> np.ndarray:
+def equivariant_basis(
+    rep: Rep, *, strategy: str = "auto", tol: float | None = None, sparse: bool | None = None
+):
     """Orthonormal basis of the invariant vectors of a bound representation.
 
     For ``rep = A >> B`` the columns are the flattened equivariant weight matrices
-    ``(B.size(), A.size())``. Each distinct tensor type of the canonical form is solved
-    once (dense SVD, tolerance rule in the module docstring) and placed at every copy.
+    ``(B.size(), A.size())``. Each distinct tensor type of the canonical form is solved once
+    (strategies in the module docstring) and placed at every copy.
 
     Args:
         rep: a representation bound to a group.
-        tol: relative singular-value cut-off, in (0, 1); ``None`` for the default rule.
+        strategy: ``"auto"`` or a strategy to force for every type (see `STRATEGIES`).
+        tol: relative singular-value cut-off in (0, 1); ``None`` for the default rule.
+        sparse: return a ``scipy.sparse.csc_array`` (True), a numpy array (False), or
+            sparse exactly when every type was solved by orbits (None).
 
     Returns:
         float64 ``(rep.size(), r)`` with orthonormal columns spanning exactly the invariants.
 
     Raises:
         TypeError: if ``rep`` is not a `Rep`.
-        ValueError: if ``rep`` has no group, ``tol`` is out of range, or the result or a
-            block solve would exceed the memory limit.
+        ValueError: if ``rep`` has no group, ``tol`` or ``strategy`` is invalid, or a solve or
+            the result would exceed the memory limit.
 
     Example:
         >>> from groups import O
@@ -160,31 +361,46 @@ def equivariant_basis(rep: Rep, *, tol: float | None = None) -> np.ndarray:
     if not isinstance(rep, Rep):
         raise TypeError(f"equivariant_basis takes a Rep; got {type(rep).__name__}.")
     form = rep.canonical_form()
-    bases = [monomial_basis(summand.monomial, tol) for summand in form]
-    n = rep.size()
-    total = sum(
-        summand.multiplicity * basis.shape[1] for summand, basis in zip(form, bases, strict=True)
-    )
-    if 8.0 * n * total > _memory_limit_bytes():
-        raise ValueError(
-            f"the dense basis of {rep!r} would be ({n}, {total}), about "
-            f"{8.0 * n * total / 2**30:.1f} GiB; work with canonical_form() and "
-            "monomial_basis() per tensor type instead, or raise EMLP_SOLVER_MEMORY_GB."
+    bases = [
+        monomial_basis(summand.monomial, tol, strategy)
+        for summand in tqdm(
+            form, desc="solving bases", delay=1.0, leave=False, disable=len(form) == 0
         )
-    out = np.zeros((n, total))
+    ]
+    all_sparse = all(scipy.sparse.issparse(b) for b in bases)
+    as_sparse = all_sparse if sparse is None else bool(sparse)
+    n = rep.size()
+    total = sum(s.multiplicity * b.shape[1] for s, b in zip(form, bases, strict=True))
+    rows, cols, vals = [], [], []
     column = 0
     for (_, positions), basis in zip(form, bases, strict=True):
+        local = scipy.sparse.coo_array(basis)
         copies, r = positions.shape[0], basis.shape[1]
-        columns = column + np.arange(copies * r).reshape(copies, r)
-        out[positions[:, :, None], columns[:, None, :]] = basis[None]
+        offsets = column + r * np.arange(copies)
+        rows.append(positions[:, local.row].ravel())
+        cols.append((offsets[:, None] + local.col[None, :]).ravel())
+        vals.append(np.tile(local.data, copies))
         column += copies * r
-    return out
+    nnz = sum(v.size for v in vals)
+    if as_sparse:
+        check_memory(20.0 * nnz, f"the sparse basis of {rep!r}")
+    else:
+        check_memory(8.0 * n * total, f"the dense basis of {rep!r} ({n} x {total})")
+    empty = np.zeros(0, np.int64)
+    result = scipy.sparse.csc_array(
+        (
+            np.concatenate(vals) if vals else np.zeros(0),
+            (np.concatenate(rows) if rows else empty, np.concatenate(cols) if cols else empty),
+        ),
+        shape=(n, total),
+    )
+    return result if as_sparse else result.toarray()
 
 
-def equivariant_projector(
-    rep: Rep, *, tol: float | None = None
-) -> scipy.sparse.linalg.LinearOperator:
+def equivariant_projector(rep: Rep, **kwargs) -> scipy.sparse.linalg.LinearOperator:
     """Orthogonal projector ``Q Q^T`` onto the invariants, as a lazy operator ``(n, n)``.
+
+    Keyword arguments go to `equivariant_basis`.
 
     Example:
         >>> from groups import SO
@@ -194,7 +410,7 @@ def equivariant_projector(
         >>> bool(np.allclose(P @ (P @ x), P @ x))
         True
     """
-    basis = equivariant_basis(rep, tol=tol)
+    basis = equivariant_basis(rep, **kwargs)
     n = basis.shape[0]
     return scipy.sparse.linalg.LinearOperator(
         (n, n),

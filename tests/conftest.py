@@ -14,3 +14,17 @@ def float64():
     """Runs a test with JAX float64 enabled (restored afterwards)."""
     with jax.enable_x64(True):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def isolated_basis_cache(tmp_path_factory):
+    """Tests never read or write the user's basis cache: one fresh directory per session."""
+    import os
+
+    previous = os.environ.get("EMLP_CACHE_DIR")
+    os.environ["EMLP_CACHE_DIR"] = str(tmp_path_factory.mktemp("basis-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("EMLP_CACHE_DIR", None)
+    else:
+        os.environ["EMLP_CACHE_DIR"] = previous

@@ -1,5 +1,8 @@
+import time
+
 import numpy as np
 import pytest
+import scipy.sparse
 
 import emlp_core.solver as solver
 from emlp_core import Scalar, T, V, equivariant_basis, equivariant_projector
@@ -15,6 +18,7 @@ def double_factorial(n: int) -> int:
 
 def assert_exact_invariant_basis(rep, basis, n_samples=4):
     """Checks by applying sampled group elements and generators, independently of the solver."""
+    basis = basis.toarray() if scipy.sparse.issparse(basis) else basis
     n = rep.size()
     assert basis.dtype == np.float64 and basis.shape[0] == n
     np.testing.assert_allclose(basis.T @ basis, np.eye(basis.shape[1]), atol=1e-12)
@@ -85,9 +89,9 @@ def test_mixed_tensors_of_a_non_orthogonal_group():
 
 
 def test_trivial_and_cyclic_groups():
-    np.testing.assert_allclose(equivariant_basis(V(Trivial(3))), np.eye(3))
+    np.testing.assert_allclose(equivariant_basis(V(Trivial(3)), sparse=False), np.eye(3))
     # Z(4) on V: only the all-ones vector is invariant
-    basis = equivariant_basis(V(Z(4)))
+    basis = equivariant_basis(V(Z(4)), sparse=False)
     np.testing.assert_allclose(np.abs(basis[:, 0]), 0.5)
 
 
@@ -114,7 +118,7 @@ def full_dense_basis(rep):
 )
 def test_block_solver_matches_the_full_dense_solve(rep, G):
     bound = rep(G)
-    fast = equivariant_basis(bound)
+    fast = equivariant_basis(bound, sparse=False)
     slow = full_dense_basis(bound)
     assert fast.shape == slow.shape
     np.testing.assert_allclose(fast @ fast.T, slow @ slow.T, atol=1e-10)
@@ -122,14 +126,15 @@ def test_block_solver_matches_the_full_dense_solve(rep, G):
 
 def test_sum_is_split_into_blocks_each_solved_once(monkeypatch):
     solved = []
-    original = solver._dense_nullspace
+    original = solver._solve
 
-    def recording(blocks, n, tol, label):
-        solved.append(n)
-        return original(blocks, n, tol, label)
+    def recording(monomial, tol, strategy):
+        solved.append(monomial.size)
+        return original(monomial, tol, strategy)
 
+    monkeypatch.setenv("EMLP_CACHE_DIR", "off")
     solver.clear_cache()
-    monkeypatch.setattr(solver, "_dense_nullspace", recording)
+    monkeypatch.setattr(solver, "_solve", recording)
     rep = ((V**0 + V + V**2) >> (V**0 + V + V**2))(O(5))
     basis = equivariant_basis(rep)
     assert basis.shape == (961, 7)
@@ -184,6 +189,15 @@ def test_errors(call, error, match):
 
 def test_memory_limit_is_checked_before_allocating(monkeypatch):
     monkeypatch.setenv("EMLP_SOLVER_MEMORY_GB", "0.001")
+    monkeypatch.setenv("EMLP_CACHE_DIR", "off")
     solver.clear_cache()
-    with pytest.raises(ValueError, match=r"size 729.*GiB.*EMLP_SOLVER_MEMORY_GB"):
+    with pytest.raises(ValueError, match=r"size 729.*MiB.*EMLP_SOLVER_MEMORY_GB"):
         equivariant_basis((V**6)(SO(3)))
+
+
+@pytest.mark.parametrize("rep", [(V**20)(SO(3)), (V**12)(S(10)), (V**30)(O(5))], ids=repr)
+def test_impossible_requests_fail_fast_with_the_documented_error(rep):
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"needs about .* above the limit .*EMLP_SOLVER_MEMORY_GB"):
+        equivariant_basis(rep)
+    assert time.perf_counter() - start < 1.0

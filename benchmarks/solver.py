@@ -1,0 +1,224 @@
+"""Basis-solver timings against the emlp library's published figures.
+
+Usage::
+
+    python -m benchmarks.solver            # every case, each in a fresh process
+    python -m benchmarks.solver --only so3 # cases whose name contains "so3"
+
+Each case runs in a fresh Python process with the disk cache disabled (``--warm`` cases
+first fill a private cache directory, then time a second fresh process reading it). The
+table gives our time, the emlp figure measured on the same kind of 2-core CPU
+(``../shared/REFERENCE.md``: emlp 1.0.3, jax 0.4.23, first call in a fresh process) and the
+speed-up; JSON records (``case, size, basis_dim, seconds, strategy, residual``) go to
+``--out`` (default ``benchmarks/results/solver.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# name -> (python expression of the rep, emlp seconds or None, note)
+BASIS_CASES = {
+    **{
+        f"so3-V**{k}": (f"(V**{k})(SO(3))", {4: 0.47, 6: 0.96, 7: 6.5, 8: 97.0}.get(k), "")
+        for k in range(2, 10)
+    },
+    "o5-(V0+V+V2)>>(V0+V+V2)": ("((V**0 + V + V**2) >> (V**0 + V + V**2))(O(5))", 4.1, ""),
+    "o13-V**2>>V**2": ("(V**2 >> V**2)(Lorentz())", None, ""),
+    "o13-scattering-first-layer": (
+        "(4 * V >> gated(uniform_rep(384, Lorentz())))(Lorentz())",
+        1.7,
+        "emlp's first layer has size 6,704 (its own hidden rep); ours is the analogous layer",
+    ),
+    "o13-scattering-hidden-layer": (
+        "(gated(uniform_rep(384, Lorentz())) >> gated(uniform_rep(384, Lorentz())))",
+        None,
+        "every distinct type solved; the 179,776 x 32,128 dense basis is not assembled",
+    ),
+    "s10-V**3": ("(V**3)(S(10))", 6.1, ""),
+    "s20-V**3": ("(V**3)(S(20))", 10.6, ""),
+    "s10-V**4": ("(V**4)(S(10))", 15.0, ""),
+    "s20-V**4": ("(V**4)(S(20))", None, ""),
+    "s5-T3>>T3": ("(T(3) >> T(3))(S(5))", None, "emlp crashes on this case"),
+    "s10-T3>>T3": ("(T(3) >> T(3))(S(10))", None, ""),
+    "rubiks-V>>V": ("(V >> V)(RubiksCube())", 1.8, ""),
+}
+MODEL_CASES = {
+    "emlp-construction-inertia-so3": ("5 * Scalar + 5 * V", "V**2", "SO(3)", 5.6),
+    "emlp-construction-o5": ("2 * V", "Scalar", "O(5)", 7.1),
+    "emlp-construction-scattering-o13": ("4 * V", "Scalar", "Lorentz()", 32.5),
+}
+PRELUDE = (
+    "from emlp_core import V, Scalar, T\nfrom groups import SO, O, S, Lorentz, RubiksCube\n"
+    "from layers import gated, uniform_rep\n"
+)
+
+
+def _basis_child(expression: str) -> dict:
+    """Runs inside the fresh process: solve and report."""
+    namespace: dict = {}
+    exec(PRELUDE, namespace)  # noqa: S102 - fixed, trusted case table
+    rep = eval(expression, namespace)  # noqa: S307
+    if rep.group is None:
+        rep = rep(namespace["Lorentz"]())
+    from emlp_core import equivariant_basis
+    from emlp_core.solver import solve_reports
+
+    start = time.perf_counter()
+    reports = solve_reports(rep)  # solves every distinct tensor type once
+    form = rep.canonical_form()
+    dim = sum(s.multiplicity * r.dim for s, r in zip(form, reports, strict=True))
+    assembled = rep.size() * dim <= 2**27
+    if assembled:  # assemble the full basis too when it fits in 1 GiB
+        dim = int(equivariant_basis(rep).shape[1])
+    seconds = time.perf_counter() - start
+    return {
+        "size": rep.size(),
+        "basis_dim": dim,
+        "seconds": seconds,
+        "strategy": "+".join(sorted({r.strategy for r in reports})),
+        "residual": max((float(r.residual) for r in reports), default=0.0),
+        "types": len(reports),
+        "assembled": assembled,
+    }
+
+
+def _model_child(rep_in: str, rep_out: str, group: str) -> dict:
+    namespace: dict = {}
+    exec(PRELUDE, namespace)  # noqa: S102
+    import haiku as hk
+    import jax
+    import jax.numpy as jnp
+
+    from layers import EMLP
+
+    G = eval(group, namespace)  # noqa: S307
+    rep_in_, rep_out_ = eval(rep_in, namespace)(G), eval(rep_out, namespace)(G)
+    x = jnp.zeros((1, rep_in_.size()))
+    start = time.perf_counter()
+    model = hk.without_apply_rng(
+        hk.transform(lambda x: EMLP(rep_in_, rep_out_, G, ch=384, num_layers=3)(x))
+    )
+    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), x)  # all bases, no XLA compile
+    construction = time.perf_counter() - start
+    params = jax.jit(model.init)(jax.random.PRNGKey(0), x)
+    jax.block_until_ready(params)
+    return {
+        "size": rep_in_.size(),
+        "basis_dim": int(hk.data_structures.tree_size(shapes)),
+        "seconds": construction,
+        "init_compile_seconds": time.perf_counter() - start - construction,
+        "strategy": "model",
+        "residual": 0.0,
+    }
+
+
+def _run_fresh(args: list[str], cache_dir: str) -> dict:
+    env = {**os.environ, "EMLP_CACHE_DIR": cache_dir}
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.solver", "--child", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(only: str | None = None) -> list[dict]:
+    records = []
+    for name, (expression, emlp, note) in BASIS_CASES.items():
+        if only and only not in name:
+            continue
+        result = _run_fresh(["basis", expression], "off")
+        records.append({"case": name, "emlp_seconds": emlp, "note": note, **result})
+        _print_row(records[-1])
+    for name, (rep_in, rep_out, group, emlp) in MODEL_CASES.items():
+        if only and only not in name:
+            continue
+        with tempfile.TemporaryDirectory() as cache_dir:
+            cold = _run_fresh(["model", rep_in, rep_out, group], cache_dir)
+            warm = _run_fresh(["model", rep_in, rep_out, group], cache_dir)
+        note = "construction = bases + parameter shapes (jax.eval_shape); init compile apart"
+        records.append(
+            {"case": f"{name}-cold", "emlp_seconds": emlp, "note": f"cache empty; {note}", **cold}
+        )
+        _print_row(records[-1])
+        records.append(
+            {
+                "case": f"{name}-warm",
+                "emlp_seconds": emlp,
+                "note": f"disk cache filled; {note}",
+                **warm,
+            }
+        )
+        _print_row(records[-1])
+    return records
+
+
+def _speedup(record: dict) -> float | None:
+    if record.get("emlp_seconds") and record.get("seconds"):
+        return record["emlp_seconds"] / record["seconds"]
+    return None
+
+
+_HEADER = (
+    f"{'case':<38} {'size':>9} {'dim':>7} {'seconds':>9} {'emlp s':>7} {'speed-up':>9} "
+    f"{'strategy':<16} {'residual':>9}"
+)
+
+
+def _print_row(r: dict) -> None:
+    if "error" in r:
+        print(f"{r['case']:<38} ERROR: {r['error']}", flush=True)
+        return
+    speedup = _speedup(r)
+    emlp = f"{r['emlp_seconds']:.2f}" if r.get("emlp_seconds") else "-"
+    ratio = f"{speedup:.0f}x" if speedup else "-"
+    print(
+        f"{r['case']:<38} {r['size']:>9} {r['basis_dim']:>7} {r['seconds']:>9.3f} {emlp:>7} "
+        f"{ratio:>9} {r['strategy']:<16} {r['residual']:>9.1e}",
+        flush=True,
+    )
+
+
+def main(argv=None) -> list[dict]:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--only", default=None, help="run the cases whose name contains this text")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/solver.json"))
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        kind, *rest = args.child
+        result = _basis_child(*rest) if kind == "basis" else _model_child(*rest)
+        print(json.dumps(result))
+        return [result]
+    print(_HEADER)
+    print("-" * len(_HEADER))
+    start = time.perf_counter()
+    records = run(args.only)
+    speedups = [s for s in map(_speedup, records) if s]
+    if speedups:
+        median = statistics.median(speedups)
+        print(f"\nmedian speed-up over the emlp figures: {median:.0f}x over {len(speedups)} cases")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(records, indent=2))
+    print(f"{len(records)} cases in {time.perf_counter() - start:.0f} s; wrote {args.out}")
+    return records
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+import json
+
+from benchmarks import solver
+
+
+def test_solver_benchmark_runs_a_case_in_a_fresh_process(tmp_path, capsys):
+    out = tmp_path / "solver.json"
+    records = solver.main(["--only", "s10-V**3", "--out", str(out)])
+    (record,) = json.loads(out.read_text())
+    assert record == records[0]
+    assert record["basis_dim"] == 5 and record["size"] == 1000 and record["strategy"] == "orbits"
+    assert {"case", "size", "basis_dim", "seconds", "strategy", "residual"} <= set(record)
+    assert "speed-up" in capsys.readouterr().out
+
+
+def test_every_case_expression_names_a_known_group_and_rep():
+    namespace: dict = {}
+    exec(solver.PRELUDE, namespace)
+    for expression, _, _ in solver.BASIS_CASES.values():
+        rep = eval(expression, namespace)
+        assert rep.size() > 0 if rep.group is not None else True

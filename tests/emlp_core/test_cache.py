@@ -1,0 +1,91 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from emlp_core import V, equivariant_basis
+from emlp_core import cache as basis_cache
+from emlp_core.solver import clear_cache
+from groups import SO
+
+REP = (V**4)(SO(3))
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    directory = tmp_path / "bases"
+    monkeypatch.setenv("EMLP_CACHE_DIR", str(directory))
+    clear_cache()
+    yield directory
+    clear_cache()
+
+
+def _entries(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.npz"))
+
+
+def test_solved_bases_are_written_and_reused(cache_dir, monkeypatch):
+    first = equivariant_basis(REP)
+    (entry,) = _entries(cache_dir)
+    clear_cache()
+    import emlp_core.solver as solver
+
+    monkeypatch.setattr(solver, "_solve", lambda *a: pytest.fail("should have been read from disk"))
+    np.testing.assert_array_equal(equivariant_basis(REP), first)
+    assert entry.stat().st_size > 0
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not an npz file at all", b"PK\x03\x04broken zip"])
+def test_a_corrupt_entry_is_ignored_and_rebuilt(cache_dir, garbage):
+    expected = equivariant_basis(REP)
+    (entry,) = _entries(cache_dir)
+    entry.write_bytes(garbage)
+    clear_cache()
+    np.testing.assert_allclose(equivariant_basis(REP), expected)
+    assert basis_cache.load(entry.stem) is not None  # rewritten, valid again
+
+
+def test_a_readable_entry_with_wrong_content_is_rejected(cache_dir):
+    expected = equivariant_basis(REP)
+    (entry,) = _entries(cache_dir)
+    np.savez(entry, dense=np.eye(81)[:, :3])  # well-formed but not invariant
+    clear_cache()
+    np.testing.assert_allclose(equivariant_basis(REP), expected)
+
+
+def test_an_unwritable_cache_location_still_solves(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("this is a file, so nothing can be created below it")
+    monkeypatch.setenv("EMLP_CACHE_DIR", str(blocker / "bases"))
+    clear_cache()
+    assert equivariant_basis(REP).shape == (81, 3)
+
+
+def test_the_disk_cache_can_be_disabled(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMLP_CACHE_DIR", "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    clear_cache()
+    equivariant_basis(REP)
+    assert basis_cache.cache_dir() is None and not list(tmp_path.rglob("*.npz"))
+
+
+def test_default_location_follows_xdg(tmp_path, monkeypatch):
+    monkeypatch.delenv("EMLP_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert basis_cache.cache_dir() == tmp_path / "emlp-toolkit"
+
+
+def test_two_processes_writing_the_same_key_leave_a_valid_file(cache_dir):
+    script = (
+        "from emlp_core import V, equivariant_basis; from groups import SO; "
+        "equivariant_basis((V**6)(SO(3)))"
+    )
+    env = {**__import__("os").environ, "EMLP_CACHE_DIR": str(cache_dir)}
+    procs = [subprocess.Popen([sys.executable, "-c", script], env=env) for _ in range(2)]
+    assert all(p.wait(timeout=120) == 0 for p in procs)
+    (entry,) = _entries(cache_dir)
+    stored, strategy = basis_cache.load(entry.stem)
+    assert stored.shape == (729, 15) and strategy == "weights"
+    assert not list(cache_dir.glob(".*"))  # no temporary files left behind
