@@ -1,17 +1,20 @@
 """Basis data for layers: everything numpy precomputes once, before any JAX tracing.
 
+Layers work in a rep's *canonical layout*: coordinates grouped by tensor type, each type's
+copies contiguous (`Layout`). Inputs are permuted into it once (free when the user's layout
+already is canonical, as for `uniform_rep`), so every per-type operation is a slice and a
+reshape, never a gather.
+
 `LinearBasis` holds, for each pair of tensor types (output type ``b``, input type ``a``),
-the equivariant basis of ``Hom(A_a, B_b)`` reshaped to ``(s_b, s_a, r)`` and the gather
-indices of the channel copies of each type. The weight matrix of a layer is then one
-einsum per distinct block type over all channel copies; nothing of size ``(out*in) x r``
-is ever formed.
+the equivariant basis of ``Hom(A_a, B_b)`` reshaped to ``(s_b, s_a, r)``; the weight matrix
+is one einsum per block type over all channel copies.
 
 `BilinearBasis` pairs channel copies of types ``c`` and ``a`` where ``c`` is the type of
 ``B_b ⊗ A_a^*``: a copy of ``c``, read as a matrix ``(s_b, s_a)``, maps a copy of ``a`` to
 ``b`` equivariantly. Channels are paired, not all-to-all, so its cost stays linear in the
 number of copies.
 
-Both are cached per (rep_in, rep_out) so rebuilding a Haiku module in every trace is cheap.
+Both are cached per (rep_in, rep_out), so rebuilding a Haiku module in every trace is cheap.
 """
 
 from __future__ import annotations
@@ -20,11 +23,21 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse
 
 from emlp_core import Rep, Summand
 from emlp_core.solver import equivariant_basis, monomial_basis
 
-__all__ = ["LinearBasis", "BilinearBasis", "linear_basis", "bilinear_basis", "check_reps"]
+__all__ = [
+    "Layout",
+    "LinearBasis",
+    "BilinearPath",
+    "BilinearBasis",
+    "layout",
+    "linear_basis",
+    "bilinear_basis",
+    "check_reps",
+]
 
 
 def check_reps(rep_in: Rep, rep_out: Rep, layer: str) -> None:
@@ -41,17 +54,42 @@ def check_reps(rep_in: Rep, rep_out: Rep, layer: str) -> None:
         )
 
 
-def _inverse_permutation(form: tuple[Summand, ...], size: int) -> np.ndarray | None:
-    """Inverse of the canonical ordering (concatenated positions), or None if it is identity."""
-    order = np.concatenate([s.positions.ravel() for s in form]) if form else np.zeros(0, np.int64)
-    if np.array_equal(order, np.arange(size)):
-        return None
-    return np.argsort(order)
+@dataclass(frozen=True, eq=False)
+class Layout:
+    """A rep's canonical layout: types in canonical order, each type's copies contiguous.
+
+    Attributes:
+        types: the canonical form (`Summand` per distinct tensor type).
+        offsets: start of each type in the canonical layout.
+        order: canonical position ``k`` holds user coordinate ``order[k]`` (None: identity).
+        inverse: user coordinate ``i`` is canonical position ``inverse[i]`` (None: identity).
+    """
+
+    types: tuple
+    offsets: tuple
+    order: np.ndarray | None
+    inverse: np.ndarray | None
+
+    @property
+    def size(self) -> int:
+        return sum(s.multiplicity * s.monomial.size for s in self.types)
+
+
+@functools.lru_cache(maxsize=512)
+def layout(rep: Rep) -> Layout:
+    """The canonical `Layout` of a bound rep (cached)."""
+    types = rep.canonical_form()
+    order = np.concatenate([s.positions.ravel() for s in types]) if types else np.zeros(0, int)
+    sizes = [s.multiplicity * s.monomial.size for s in types]
+    offsets = tuple(int(v) for v in np.concatenate([[0], np.cumsum(sizes)[:-1]])) if types else ()
+    if np.array_equal(order, np.arange(order.size)):
+        return Layout(types, offsets, None, None)
+    return Layout(types, offsets, order, np.argsort(order))
 
 
 def _hom_basis(source: Summand, target: Summand) -> np.ndarray:
     """Basis of Hom(source type, target type) as ``(s_target, s_source, r)``."""
-    basis = equivariant_basis(source.monomial.rep() >> target.monomial.rep())
+    basis = equivariant_basis(source.monomial.rep() >> target.monomial.rep(), sparse=False)
     return basis.reshape(target.monomial.size, source.monomial.size, -1)
 
 
@@ -60,20 +98,17 @@ class LinearBasis:
     """Precomputed data of an equivariant linear map ``rep_in -> rep_out``.
 
     Attributes:
-        in_types, out_types: canonical forms of the two reps.
+        inputs, outputs: canonical layouts of the two reps.
         blocks: ``{(b, a): Q}`` with ``Q`` float64 ``(s_b, s_a, r)``, only nonzero blocks.
         biases: ``{b: U}`` with ``U`` float64 ``(s_b, r_b)``: invariant vectors of type b.
-        in_inverse, out_inverse: permutations from canonical to user layout (None = identity).
     """
 
     rep_in: Rep
     rep_out: Rep
-    in_types: tuple
-    out_types: tuple
+    inputs: Layout
+    outputs: Layout
     blocks: dict
     biases: dict
-    in_inverse: np.ndarray | None
-    out_inverse: np.ndarray | None
 
     def parameter_specs(self) -> list[tuple[str, tuple[int, ...], float]]:
         """``(name, shape, init stddev)`` of every parameter; stddev 0 means zeros.
@@ -83,15 +118,16 @@ class LinearBasis:
         with unit second moment each output coordinate then has unit second moment in
         expectation (the basis matrices have unit Frobenius norm). Biases start at zero.
         """
+        ins, outs = self.inputs.types, self.outputs.types
         fans: dict[int, float] = {}
         for (b, a), Q in self.blocks.items():
-            fans[b] = fans.get(b, 0.0) + self.in_types[a].multiplicity * Q.shape[2] / Q.shape[0]
+            fans[b] = fans.get(b, 0.0) + ins[a].multiplicity * Q.shape[2] / Q.shape[0]
         specs = []
         for (b, a), Q in self.blocks.items():
-            shape = (self.out_types[b].multiplicity, self.in_types[a].multiplicity, Q.shape[2])
+            shape = (outs[b].multiplicity, ins[a].multiplicity, Q.shape[2])
             specs.append((f"w_{b}_{a}", shape, float(1.0 / np.sqrt(fans[b]))))
         for b, U in self.biases.items():
-            specs.append((f"b_{b}", (self.out_types[b].multiplicity, U.shape[1]), 0.0))
+            specs.append((f"b_{b}", (outs[b].multiplicity, U.shape[1]), 0.0))
         return specs
 
     def num_params(self) -> int:
@@ -110,41 +146,40 @@ def linear_basis(rep_in: Rep, rep_out: Rep) -> LinearBasis:
 
 @functools.lru_cache(maxsize=256)
 def _linear_basis(rep_in: Rep, rep_out: Rep) -> LinearBasis:
-    in_types, out_types = rep_in.canonical_form(), rep_out.canonical_form()
+    inputs, outputs = layout(rep_in), layout(rep_out)
     blocks = {}
-    for b, target in enumerate(out_types):
-        for a, source in enumerate(in_types):
+    for b, target in enumerate(outputs.types):
+        for a, source in enumerate(inputs.types):
             Q = _hom_basis(source, target)
             if Q.shape[2]:
                 blocks[(b, a)] = Q
     biases = {}
-    for b, target in enumerate(out_types):
+    for b, target in enumerate(outputs.types):
         U = monomial_basis(target.monomial)
+        U = U.toarray() if scipy.sparse.issparse(U) else np.asarray(U)
         if U.shape[1]:
             biases[b] = U
-    return LinearBasis(
-        rep_in,
-        rep_out,
-        in_types,
-        out_types,
-        blocks,
-        biases,
-        _inverse_permutation(in_types, rep_in.size()),
-        _inverse_permutation(out_types, rep_out.size()),
-    )
+    return LinearBasis(rep_in, rep_out, inputs, outputs, blocks, biases)
 
 
 @dataclass(frozen=True, eq=False)
 class BilinearPath:
-    """Copies ``p`` of type ``c`` (as matrices) times copies ``p'`` of type ``a``, into type ``b``.
+    """Copies of type ``c`` (read as matrices) times copies of type ``a``, into type ``b``.
 
     Attributes:
-        matrix_index: int ``(P, s_b, s_a)``, input coordinates of each paired ``c`` copy.
-        vector_index: int ``(P, s_a)``, input coordinates of each paired ``a`` copy.
+        matrix_type, vector_type: indices ``c`` and ``a`` of input types.
+        pairs: number of paired copies ``P``: matrix copy ``p`` meets vector copy
+            ``(p + shift) % copies_a``.
+        shift: 1 when ``c`` and ``a`` are the same type (products of different channels).
+        matrix_layout: int ``(s_b * s_a,)``, the coordinate of type ``c`` holding matrix
+            entry ``(i, j)``; None when it is the identity.
     """
 
-    matrix_index: np.ndarray
-    vector_index: np.ndarray
+    matrix_type: int
+    vector_type: int
+    pairs: int
+    shift: int
+    matrix_layout: np.ndarray | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,25 +187,27 @@ class BilinearBasis:
     """Precomputed data of the channel-paired bilinear layer ``rep_in x rep_in -> rep_out``.
 
     Attributes:
-        out_types: canonical form of ``rep_out``.
+        inputs, outputs: canonical layouts.
         paths: ``{b: [BilinearPath, ...]}`` for each output type reached.
-        out_inverse: permutation from canonical to user layout (None = identity).
     """
 
     rep_in: Rep
     rep_out: Rep
-    out_types: tuple
+    inputs: Layout
+    outputs: Layout
     paths: dict
-    out_inverse: np.ndarray | None
 
     def parameter_specs(self) -> list[tuple[str, tuple[int, ...], float]]:
-        """Mixing weights ``(copies_b, total pairs into b)``, drawn ``N(0, 1 / pairs)``."""
+        """Mixing weights ``(copies_b, total pairs into b)``, drawn ``N(0, 0.01 / pairs)``.
+
+        The small scale keeps a block close to its linear part at initialisation, so depth
+        does not compound the quadratic term; training grows it as needed.
+        """
         specs = []
         for b, paths in self.paths.items():
-            pairs = sum(path.vector_index.shape[0] for path in paths)
-            specs.append(
-                (f"w_{b}", (self.out_types[b].multiplicity, pairs), float(0.1 / np.sqrt(pairs)))
-            )
+            pairs = sum(path.pairs for path in paths)
+            shape = (self.outputs.types[b].multiplicity, pairs)
+            specs.append((f"w_{b}", shape, float(0.1 / np.sqrt(pairs))))
         return specs
 
     def num_params(self) -> int:
@@ -182,7 +219,9 @@ def bilinear_basis(rep_in: Rep, rep_out: Rep) -> BilinearBasis:
 
     Copy ``p`` of the matrix type ``c`` is paired with copy ``p`` of ``a``, or with copy
     ``p + 1`` (cyclically) when ``c`` and ``a`` are the same type, so that products of two
-    different channels (not only squares) are formed.
+    different channels (not only squares) are formed. Products of two scalars are left
+    out: the scalars already pass through swish, and with ``ch`` scalar copies their
+    mixing would cost as much as a second linear layer.
 
     Raises:
         TypeError, ValueError: unless both reps are bound to the same group.
@@ -193,25 +232,20 @@ def bilinear_basis(rep_in: Rep, rep_out: Rep) -> BilinearBasis:
 
 @functools.lru_cache(maxsize=256)
 def _bilinear_basis(rep_in: Rep, rep_out: Rep) -> BilinearBasis:
-    in_types, out_types = rep_in.canonical_form(), rep_out.canonical_form()
-    index_of = {summand.monomial: k for k, summand in enumerate(in_types)}
+    inputs, outputs = layout(rep_in), layout(rep_out)
+    index_of = {summand.monomial: k for k, summand in enumerate(inputs.types)}
     paths: dict[int, list[BilinearPath]] = {}
-    for b, target in enumerate(out_types):
-        for source in in_types:
+    for b, target in enumerate(outputs.types):
+        for a, source in enumerate(inputs.types):
             (matrix_type,) = (target.monomial.rep() * source.monomial.rep().T).canonical_form()
             c = index_of.get(matrix_type.monomial)
-            if c is None:
-                continue
-            matrices = in_types[c].positions
-            pairs = min(matrices.shape[0], source.multiplicity)
-            shift = 1 if in_types[c].monomial == source.monomial and pairs > 1 else 0
-            layout = np.argsort(matrix_type.positions[0]).reshape(
-                target.monomial.size, source.monomial.size
-            )
-            partner = (np.arange(pairs) + shift) % source.multiplicity
+            if c is None or (source.monomial.degree == 0 and target.monomial.degree == 0):
+                continue  # scalar x scalar adds nothing the gated (swish) scalars lack
+            pairs = min(inputs.types[c].multiplicity, source.multiplicity)
+            shift = 1 if c == a and pairs > 1 else 0
+            entry = np.argsort(matrix_type.positions[0])
+            identity = np.array_equal(entry, np.arange(entry.size))
             paths.setdefault(b, []).append(
-                BilinearPath(matrices[:pairs][:, layout], source.positions[partner])
+                BilinearPath(c, a, pairs, shift, None if identity else entry)
             )
-    return BilinearBasis(
-        rep_in, rep_out, out_types, paths, _inverse_permutation(out_types, rep_out.size())
-    )
+    return BilinearBasis(rep_in, rep_out, inputs, outputs, paths)

@@ -17,8 +17,8 @@ import jax.numpy as jnp
 from emlp_core import Rep
 from groups import Group
 from layers import functional
-from layers.bases import bilinear_basis, linear_basis
-from layers.hidden import gate_indices, gated, uniform_rep
+from layers.bases import bilinear_basis, layout, linear_basis
+from layers.hidden import gated, uniform_rep
 
 __all__ = ["Linear", "BiLinear", "GatedNonlinearity", "EMLPBlock", "EMLP", "MLP"]
 
@@ -88,11 +88,11 @@ class GatedNonlinearity(hk.Module):
         super().__init__(name=name)
         self.rep = rep
         self.gated_rep = gated(rep)
-        self.gate_index = gate_indices(rep)
+        self.layout = layout(rep)
 
     def __call__(self, values: jax.Array) -> jax.Array:
         _check_width(values, self.gated_rep, "GatedNonlinearity")
-        return functional.gated_nonlinearity(self.gate_index, values)
+        return functional.gated_nonlinearity(self.layout, values)
 
 
 class EMLPBlock(hk.Module):
