@@ -166,11 +166,14 @@ def _linear_basis(rep_in: Rep, rep_out: Rep) -> LinearBasis:
 class BilinearPath:
     """Copies of type ``c`` (read as matrices) times copies of type ``a``, into type ``b``.
 
+    Matrix copy ``matrix_start + p`` meets vector copy ``vector_start + p`` for
+    ``p < pairs``. When ``c`` and ``a`` are the same type, copy ``p`` meets copy ``p + 1``,
+    so products of two different channels (not only squares) are formed.
+
     Attributes:
         matrix_type, vector_type: indices ``c`` and ``a`` of input types.
-        pairs: number of paired copies ``P``: matrix copy ``p`` meets vector copy
-            ``(p + shift) % copies_a``.
-        shift: 1 when ``c`` and ``a`` are the same type (products of different channels).
+        pairs: number of products ``P``.
+        matrix_start, vector_start: first copies used.
         matrix_layout: int ``(s_b * s_a,)``, the coordinate of type ``c`` holding matrix
             entry ``(i, j)``; None when it is the identity.
     """
@@ -178,7 +181,8 @@ class BilinearPath:
     matrix_type: int
     vector_type: int
     pairs: int
-    shift: int
+    matrix_start: int
+    vector_start: int
     matrix_layout: np.ndarray | None
 
 
@@ -189,6 +193,7 @@ class BilinearBasis:
     Attributes:
         inputs, outputs: canonical layouts.
         paths: ``{b: [BilinearPath, ...]}`` for each output type reached.
+        column_scales: ``{b: (total pairs into b,)}``, ``1 / sqrt(s_a)`` per product.
     """
 
     rep_in: Rep
@@ -196,6 +201,7 @@ class BilinearBasis:
     inputs: Layout
     outputs: Layout
     paths: dict
+    column_scales: dict
 
     def parameter_specs(self) -> list[tuple[str, tuple[int, ...], float]]:
         """Mixing weights ``(copies_b, total pairs into b)``, drawn ``N(0, 0.01 / pairs)``.
@@ -204,10 +210,9 @@ class BilinearBasis:
         does not compound the quadratic term; training grows it as needed.
         """
         specs = []
-        for b, paths in self.paths.items():
-            pairs = sum(path.pairs for path in paths)
-            shape = (self.outputs.types[b].multiplicity, pairs)
-            specs.append((f"w_{b}", shape, float(0.1 / np.sqrt(pairs))))
+        for b, scales in self.column_scales.items():
+            shape = (self.outputs.types[b].multiplicity, scales.size)
+            specs.append((f"w_{b}", shape, float(0.1 / np.sqrt(scales.size))))
         return specs
 
     def num_params(self) -> int:
@@ -217,11 +222,8 @@ class BilinearBasis:
 def bilinear_basis(rep_in: Rep, rep_out: Rep) -> BilinearBasis:
     """Builds (once per pair of reps) the `BilinearBasis` of ``rep_in x rep_in -> rep_out``.
 
-    Copy ``p`` of the matrix type ``c`` is paired with copy ``p`` of ``a``, or with copy
-    ``p + 1`` (cyclically) when ``c`` and ``a`` are the same type, so that products of two
-    different channels (not only squares) are formed. Products of two scalars are left
-    out: the scalars already pass through swish, and with ``ch`` scalar copies their
-    mixing would cost as much as a second linear layer.
+    Products of two scalars are left out: the scalars already pass through swish, and
+    with ``ch`` scalar copies their mixing would cost as much as a second linear layer.
 
     Raises:
         TypeError, ValueError: unless both reps are bound to the same group.
@@ -241,11 +243,19 @@ def _bilinear_basis(rep_in: Rep, rep_out: Rep) -> BilinearBasis:
             c = index_of.get(matrix_type.monomial)
             if c is None or (source.monomial.degree == 0 and target.monomial.degree == 0):
                 continue  # scalar x scalar adds nothing the gated (swish) scalars lack
-            pairs = min(inputs.types[c].multiplicity, source.multiplicity)
-            shift = 1 if c == a and pairs > 1 else 0
+            copies_c, copies_a = inputs.types[c].multiplicity, source.multiplicity
+            if c == a and copies_a > 1:  # copy p with copy p + 1
+                pairs, vector_start = copies_a - 1, 1
+            else:
+                pairs, vector_start = min(copies_c, copies_a), 0
             entry = np.argsort(matrix_type.positions[0])
             identity = np.array_equal(entry, np.arange(entry.size))
-            paths.setdefault(b, []).append(
-                BilinearPath(c, a, pairs, shift, None if identity else entry)
-            )
-    return BilinearBasis(rep_in, rep_out, inputs, outputs, paths)
+            path = BilinearPath(c, a, pairs, 0, vector_start, None if identity else entry)
+            paths.setdefault(b, []).append(path)
+    scales = {
+        b: np.concatenate(
+            [np.full(p.pairs, 1.0 / np.sqrt(inputs.types[p.vector_type].monomial.size)) for p in ps]
+        )
+        for b, ps in paths.items()
+    }
+    return BilinearBasis(rep_in, rep_out, inputs, outputs, paths, scales)

@@ -7,6 +7,7 @@ arrays of those shapes. Inputs are ``(..., rep_in.size())`` in the user's layout
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import jax
@@ -57,41 +58,48 @@ def from_canonical(x: jax.Array, layout: Layout) -> jax.Array:
     return x if layout.inverse is None else jnp.take(x, layout.inverse, axis=-1)
 
 
+def _split(x: jax.Array, sizes: list[int], axis: int = -1) -> list[jax.Array]:
+    """Splits ``x`` into consecutive pieces; its gradient is one concatenate (no pad + add)."""
+    if len(sizes) == 1:
+        return [x]
+    return list(jax.lax.split(x, sizes, axis=axis % x.ndim))
+
+
 def type_blocks(x: jax.Array, layout: Layout) -> list[jax.Array]:
-    """Canonical ``x (..., n)`` split into ``(..., copies, size)`` per type: slices, no gathers."""
+    """Canonical ``x (..., n)`` split into ``(..., copies, size)`` per type: no gathers."""
+    sizes = [s.multiplicity * s.monomial.size for s in layout.types]
     return [
-        x[..., offset : offset + s.multiplicity * s.monomial.size].reshape(
-            *x.shape[:-1], s.multiplicity, s.monomial.size
-        )
-        for s, offset in zip(layout.types, layout.offsets, strict=True)
+        piece.reshape(*x.shape[:-1], s.multiplicity, s.monomial.size)
+        for s, piece in zip(layout.types, _split(x, sizes), strict=True)
     ]
 
 
 def linear_weight(basis: LinearBasis, params: Mapping[str, jax.Array]) -> jax.Array:
-    """The equivariant weight matrix ``(rep_out.size(), rep_in.size())`` in the user layout.
+    """The transposed equivariant weight ``(rep_in.size(), rep_out.size())``, user layout.
 
-    One einsum per nonzero block type over all its channel copies, then (only if a layout
-    is not canonical) a gather of rows and columns.
+    Stored input-major (like ``hk.Linear``) so that ``x @ weight`` needs no transpose. One
+    einsum per nonzero block type over all its channel copies, then (only if a layout is
+    not canonical) a gather of rows and columns.
     """
     dtype = next(iter(params.values())).dtype if params else jnp.float32
     rows = []
-    for b, target in enumerate(basis.outputs.types):
-        height = target.multiplicity * target.monomial.size
+    for a, source in enumerate(basis.inputs.types):
+        height = source.multiplicity * source.monomial.size
         row = []
-        for a, source in enumerate(basis.inputs.types):
-            width = source.multiplicity * source.monomial.size
+        for b, target in enumerate(basis.outputs.types):
+            width = target.multiplicity * target.monomial.size
             Q = basis.blocks.get((b, a))
             if Q is None:
                 row.append(jnp.zeros((height, width), dtype))
             else:
-                block = jnp.einsum("nmr,ijr->nimj", params[f"w_{b}_{a}"], jnp.asarray(Q, dtype))
+                block = jnp.einsum("nmr,ijr->mjni", params[f"w_{b}_{a}"], jnp.asarray(Q, dtype))
                 row.append(block.reshape(height, width))
         rows.append(jnp.concatenate(row, axis=1) if row else jnp.zeros((height, 0), dtype))
     weight = jnp.concatenate(rows, axis=0)
-    if basis.outputs.inverse is not None:
-        weight = jnp.take(weight, basis.outputs.inverse, axis=0)
     if basis.inputs.inverse is not None:
-        weight = jnp.take(weight, basis.inputs.inverse, axis=1)
+        weight = jnp.take(weight, basis.inputs.inverse, axis=0)
+    if basis.outputs.inverse is not None:
+        weight = jnp.take(weight, basis.outputs.inverse, axis=1)
     return weight
 
 
@@ -111,21 +119,40 @@ def linear_bias(
 
 
 def linear(basis: LinearBasis, params: Mapping[str, jax.Array], x: jax.Array) -> jax.Array:
-    """Equivariant linear map: ``x @ W.T + bias``, ``(..., n_in) -> (..., n_out)``."""
+    """Equivariant linear map: ``x @ W + bias``, ``(..., n_in) -> (..., n_out)``."""
     weight = linear_weight(basis, params).astype(x.dtype)
-    return x @ weight.T + linear_bias(basis, params, x.dtype)
+    return x @ weight + linear_bias(basis, params, x.dtype)
+
+
+def _window(block: jax.Array, start: int, count: int) -> jax.Array:
+    """Copies ``start .. start + count - 1`` of ``block (..., copies, size)``, by a split."""
+    copies = block.shape[-2]
+    sizes = [size for size in (start, count, copies - start - count) if size]
+    pieces = _split(block, sizes, axis=-2)
+    return pieces[1 if start else 0]
+
+
+def _pair_products(matrices: jax.Array, vectors: jax.Array, size_b: int) -> jax.Array:
+    """``sum_j M[..., p, i, j] v[..., p, j]`` for ``matrices (..., P, s_b * s_a)``."""
+    size_a = vectors.shape[-1]
+    if size_a == 1:  # a scalar times a tensor: a broadcast
+        return matrices * vectors
+    if size_b == 1:  # an inner product: multiply and reduce
+        return jnp.sum(matrices * vectors, axis=-1, keepdims=True)
+    matrices = matrices.reshape(*matrices.shape[:-1], size_b, size_a)
+    return jnp.einsum("...pij,...pj->...pi", matrices, vectors)
 
 
 def bilinear(basis: BilinearBasis, params: Mapping[str, jax.Array], x: jax.Array) -> jax.Array:
     """Channel-paired equivariant bilinear map ``(..., n_in) -> (..., n_out)``.
 
     For each path, copy ``p`` of the matrix type is read as a ``(s_b, s_a)`` matrix and
-    applied to its partner copy of type ``a``; the products into each output type are then
-    mixed across copies by ``params['w_b']``. Each product is divided by ``sqrt(s_a)``, the
-    length of its contraction, so that unit-scale inputs give unit-scale products.
-    Cost: ``O(batch * pairs * s_b * s_a)`` for the products plus
-    ``O(batch * copies_b * pairs * s_b)`` for the mixing; no gathers when the layouts are
-    canonical.
+    applied to its partner copy of type ``a`` (see `layers.bases.BilinearPath`); the
+    products into each output type are then mixed across copies by ``params['w_b']``,
+    whose columns are scaled by ``1 / sqrt(s_a)`` (the contraction length) so that
+    unit-scale inputs give unit-scale products. Cost: ``O(batch * pairs * s_b * s_a)`` for
+    the products plus ``O(batch * copies_b * pairs * s_b)`` for the mixing; only splits,
+    no gathers, when the layouts are canonical.
     """
     blocks = type_blocks(to_canonical(x, basis.inputs), basis.inputs)
     batch = x.shape[:-1]
@@ -138,39 +165,61 @@ def bilinear(basis: BilinearBasis, params: Mapping[str, jax.Array], x: jax.Array
             continue
         products = []
         for path in paths:
-            matrices = blocks[path.matrix_type][..., : path.pairs, :]
+            matrices = _window(blocks[path.matrix_type], path.matrix_start, path.pairs)
             if path.matrix_layout is not None:
                 matrices = jnp.take(matrices, path.matrix_layout, axis=-1)
-            vectors = blocks[path.vector_type]
-            if path.shift:
-                vectors = jnp.roll(vectors, -path.shift, axis=-2)
-            vectors = vectors[..., : path.pairs, :]
-            size_a = vectors.shape[-1]
-            matrices = matrices.reshape(*batch, path.pairs, size_b, size_a)
-            product = jnp.einsum("...pij,...pj->...pi", matrices, vectors)
-            products.append(product / np.sqrt(size_a).astype(x.dtype))
-        weights = params[f"w_{b}"].astype(x.dtype)
-        mixed = jnp.einsum("np,...pi->...ni", weights, jnp.concatenate(products, axis=-2))
+            vectors = _window(blocks[path.vector_type], path.vector_start, path.pairs)
+            products.append(_pair_products(matrices, vectors, size_b))
+        weights = params[f"w_{b}"].astype(x.dtype) * jnp.asarray(basis.column_scales[b], x.dtype)
+        stacked = products[0] if len(products) == 1 else jnp.concatenate(products, axis=-2)
+        mixed = jnp.einsum("np,...pi->...ni", weights, stacked)
         parts.append(mixed.reshape(*batch, -1))
-    return from_canonical(jnp.concatenate(parts, axis=-1), basis.outputs)
+    out = parts[0] if len(parts) == 1 else jnp.concatenate(parts, axis=-1)
+    return from_canonical(out, basis.outputs)
+
+
+@functools.lru_cache(maxsize=256)
+def gate_expansion(rep_layout: Layout) -> tuple[int, np.ndarray]:
+    """``(scalar count, E)``: ``E (k, n - scalars)`` copies gate ``j`` onto its copy's entries.
+
+    In canonical layout the scalar copies come first and every non-scalar coordinate
+    belongs to exactly one gated copy, so ``sigmoid(gates) @ E`` puts each gate value on
+    the coordinates it scales: a small dense matmul, whose gradient is a matmul too
+    (cheaper on CPU than the reduction a broadcast would need).
+    """
+    scalars = sum(s.multiplicity for s in rep_layout.types if s.monomial.degree == 0)
+    sizes = [
+        s.monomial.size
+        for s in rep_layout.types
+        if s.monomial.degree
+        for _ in range(s.multiplicity)
+    ]
+    expansion = np.zeros((len(sizes), rep_layout.size - scalars), np.float32)
+    start = 0
+    for j, size in enumerate(sizes):
+        expansion[j, start : start + size] = 1.0
+        start += size
+    return scalars, expansion
 
 
 def gated_nonlinearity(rep_layout: Layout, values: jax.Array) -> jax.Array:
     """Gated nonlinearity: ``(..., gated(rep).size()) -> (..., rep.size())``.
 
-    Scalars get swish (``x * sigmoid(x)``); the ``j``-th non-scalar copy (canonical order)
-    is multiplied by ``sigmoid`` of gate ``rep.size() + j``, an invariant scalar, which
-    keeps the map equivariant. Slices and broadcasting only, in canonical layout.
+    ``values`` holds ``k`` gates and then ``rep`` (see `layers.hidden.gated`). Scalars get
+    swish (``x * sigmoid(x)``); the ``j``-th non-scalar copy (canonical order) is multiplied
+    by ``sigmoid`` of gate ``j``, an invariant scalar, which keeps the map equivariant.
     """
     n = rep_layout.size
-    gates = jax.nn.sigmoid(values[..., n:])
-    blocks = type_blocks(to_canonical(values[..., :n], rep_layout), rep_layout)
-    parts, used = [], 0
-    for summand, block in zip(rep_layout.types, blocks, strict=True):
-        if summand.monomial.degree == 0:
-            parts.append(jax.nn.swish(block).reshape(*values.shape[:-1], -1))
-        else:
-            gate = gates[..., used : used + summand.multiplicity, None]
-            parts.append((block * gate).reshape(*values.shape[:-1], -1))
-            used += summand.multiplicity
-    return from_canonical(jnp.concatenate(parts, axis=-1), rep_layout)
+    count = values.shape[-1] - n
+    scalars, expansion = gate_expansion(rep_layout)
+    gate_values, x = _split(values, [count, n]) if count else (values[..., :0], values)
+    x = to_canonical(x, rep_layout)
+    if not count:
+        return from_canonical(jax.nn.swish(x), rep_layout)
+    gates = jax.nn.sigmoid(gate_values) @ jnp.asarray(expansion, values.dtype)
+    if scalars:
+        x_scalars, x_rest = _split(x, [scalars, n - scalars])
+        out = jnp.concatenate([jax.nn.swish(x_scalars), x_rest * gates], axis=-1)
+    else:
+        out = x * gates
+    return from_canonical(out, rep_layout)

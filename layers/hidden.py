@@ -68,27 +68,32 @@ def _non_scalar_copies(rep: Rep) -> list[np.ndarray]:
 
 
 def gated(rep: Rep) -> Rep:
-    """``rep`` plus one gate scalar for every non-scalar copy in its canonical form.
+    """One gate scalar for every non-scalar copy of ``rep``, followed by ``rep`` itself.
 
-    The gates are appended after ``rep``'s coordinates, in canonical order.
+    The gates come first, in the canonical order of the copies they gate, so that when
+    ``rep`` is in canonical layout (scalars first, as `uniform_rep` builds it) so is
+    ``gated(rep)``, and layers need no permutation at all.
 
     Example:
         >>> from groups import SO
         >>> from emlp_core import V
-        >>> gated((2 * V + 3)(SO(3))).size()
-        11
+        >>> gated((3 + 2 * V)(SO(3)))
+        (5*Scalar + 2*V)(SO(3))
     """
     count = len(_non_scalar_copies(rep))
-    return rep + count * Scalar if count else rep
+    return count * Scalar + rep if count else rep
 
 
 def gate_indices(rep: Rep) -> np.ndarray:
     """Which entry of ``gated(rep)`` gates each coordinate of ``rep``: int ``(rep.size(),)``.
 
+    With ``k`` gates, coordinate ``i`` of ``rep`` is entry ``k + i`` of ``gated(rep)``.
     Scalars gate themselves (``x * sigmoid(x)`` is swish); the coordinates of the ``j``-th
-    non-scalar copy point at gate ``rep.size() + j``.
+    non-scalar copy point at gate ``j``. (`layers.functional.gated_nonlinearity` computes
+    the same map with slices; this index form is its slow, obvious reference.)
     """
-    indices = np.arange(rep.size())
-    for j, positions in enumerate(_non_scalar_copies(rep)):
-        indices[positions] = rep.size() + j
+    copies = _non_scalar_copies(rep)
+    indices = np.arange(rep.size()) + len(copies)
+    for j, positions in enumerate(copies):
+        indices[positions] = j
     return indices

@@ -18,11 +18,12 @@ from layers import (
     Linear,
     assert_equivariant,
     equivariance_error,
+    gate_indices,
     gated,
     uniform_rep,
 )
 from layers import functional as F
-from layers.bases import linear_basis
+from layers.bases import layout, linear_basis
 
 CUSTOM = Group(lie_algebra=SO(3).lie_algebra, discrete_generators=[-np.eye(3)], name="SO(3)xZ2")
 
@@ -187,11 +188,31 @@ def test_fast_weight_lies_in_the_dense_equivariant_basis_and_spans_it(rep_in, re
             if jax.config.jax_enable_x64
             else F.init_params(basis, jax.random.fold_in(key, k))
         )
-        weights.append(np.asarray(F.linear_weight(basis, params), np.float64).reshape(-1))
+        weights.append(np.asarray(F.linear_weight(basis, params), np.float64).T.reshape(-1))
     weights = np.array(weights).T
     residual = weights - dense @ (dense.T @ weights)
     assert np.abs(residual).max() <= 1e-6 * np.abs(weights).max()
     assert np.linalg.matrix_rank(weights, tol=1e-4 * np.abs(weights).max()) == dense.shape[1]
+
+
+@pytest.mark.parametrize(
+    "rep, G",
+    [
+        (2 * Scalar + V + V**2, SO(3)),
+        (V**2 + Scalar + V, O(3)),
+        (V + V.T, Group(lie_algebra=np.eye(4).reshape(4, 2, 2))),
+        (3 * Scalar, S(3)),
+    ],
+)
+def test_gated_nonlinearity_matches_the_index_reference(rep, G):
+    """Fast path (splits, an expansion matmul) against the obvious gather of `gate_indices`."""
+    rep = rep(G)
+    values = np.random.default_rng(0).standard_normal((4, gated(rep).size())).astype(np.float32)
+    slow = values[:, values.shape[1] - rep.size() :] * (
+        1 / (1 + np.exp(-values[:, gate_indices(rep)]))
+    )
+    fast = F.gated_nonlinearity(layout(rep), jnp.asarray(values))
+    np.testing.assert_allclose(fast, slow, rtol=1e-5, atol=1e-6)
 
 
 def test_bias_is_invariant():
