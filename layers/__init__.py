@@ -8,9 +8,13 @@ from layers.haiku_modules import BiLinear as BiLinear
 from layers.haiku_modules import EMLPBlock as EMLPBlock
 from layers.haiku_modules import GatedNonlinearity as GatedNonlinearity
 from layers.haiku_modules import Linear as Linear
+from layers.haiku_modules import num_params as num_params
 from layers.hidden import gate_indices as gate_indices
 from layers.hidden import gated as gated
 from layers.hidden import uniform_rep as uniform_rep
+from layers.standardize import Standardization as Standardization
+from layers.standardize import Standardize as Standardize
+from layers.standardize import standardization as standardization
 
 __all__ = [
     "BiLinear",
@@ -19,9 +23,13 @@ __all__ = [
     "GatedNonlinearity",
     "Linear",
     "MLP",
+    "Standardization",
+    "Standardize",
     "assert_equivariant",
     "equivariance_error",
     "gate_indices",
     "gated",
+    "num_params",
+    "standardization",
     "uniform_rep",
 ]

@@ -78,8 +78,9 @@ def linear_weight(basis: LinearBasis, params: Mapping[str, jax.Array]) -> jax.Ar
     """The transposed equivariant weight ``(rep_in.size(), rep_out.size())``, user layout.
 
     Stored input-major (like ``hk.Linear``) so that ``x @ weight`` needs no transpose. One
-    einsum per nonzero block type over all its channel copies, then (only if a layout is
-    not canonical) a gather of rows and columns.
+    einsum per nonzero block type over all its channel copies (a gather of coefficients
+    for orbit bases), then (only if a layout is not canonical) a gather of rows and
+    columns.
     """
     dtype = next(iter(params.values())).dtype if params else jnp.float32
     rows = []
@@ -91,9 +92,21 @@ def linear_weight(basis: LinearBasis, params: Mapping[str, jax.Array]) -> jax.Ar
             Q = basis.blocks.get((b, a))
             if Q is None:
                 row.append(jnp.zeros((height, width), dtype))
-            else:
-                block = jnp.einsum("nmr,ijr->mjni", params[f"w_{b}_{a}"], jnp.asarray(Q, dtype))
-                row.append(block.reshape(height, width))
+                continue
+            coefficients = params[f"w_{b}_{a}"]
+            gather = basis.gathers.get((b, a))
+            if gather is None:
+                block = jnp.einsum("nmr,ijr->mjni", coefficients, jnp.asarray(Q, dtype))
+            else:  # orbit basis: each entry is one coefficient times a constant
+                index, value = gather
+                padded = jnp.concatenate(
+                    [coefficients, jnp.zeros((*coefficients.shape[:2], 1), dtype)], 2
+                )
+                entries = jnp.take(padded, index.ravel(), axis=2).reshape(
+                    *coefficients.shape[:2], *index.shape
+                )
+                block = (entries * jnp.asarray(value, dtype)).transpose(1, 3, 0, 2)
+            row.append(block.reshape(height, width))
         rows.append(jnp.concatenate(row, axis=1) if row else jnp.zeros((height, 0), dtype))
     weight = jnp.concatenate(rows, axis=0)
     if basis.inputs.inverse is not None:
@@ -146,9 +159,10 @@ def _pair_products(matrices: jax.Array, vectors: jax.Array, size_b: int) -> jax.
 def bilinear(basis: BilinearBasis, params: Mapping[str, jax.Array], x: jax.Array) -> jax.Array:
     """Channel-paired equivariant bilinear map ``(..., n_in) -> (..., n_out)``.
 
-    For each path, copy ``p`` of the matrix type is read as a ``(s_b, s_a)`` matrix and
-    applied to its partner copy of type ``a`` (see `layers.bases.BilinearPath`); the
-    products into each output type are then mixed across copies by ``params['w_b']``,
+    For each path (see `layers.bases.BilinearPath`), copy ``p`` of the matrix type is read
+    as a ``(s_b, s_a)`` matrix and applied to its partner copy of type ``a``, or the two
+    copies' outer product is formed; the products into each output type are then mixed
+    across copies by ``params['w_b']``,
     whose columns are scaled by ``1 / sqrt(s_a)`` (the contraction length) so that
     unit-scale inputs give unit-scale products. Cost: ``O(batch * pairs * s_b * s_a)`` for
     the products plus ``O(batch * copies_b * pairs * s_b)`` for the mixing; only splits,
@@ -166,9 +180,17 @@ def bilinear(basis: BilinearBasis, params: Mapping[str, jax.Array], x: jax.Array
         products = []
         for path in paths:
             matrices = _window(blocks[path.matrix_type], path.matrix_start, path.pairs)
+            vectors = _window(blocks[path.vector_type], path.vector_start, path.pairs)
+            if path.kind == "outer":
+                product = (matrices[..., :, None] * vectors[..., None, :]).reshape(
+                    *batch, path.pairs, -1
+                )
+                if path.matrix_layout is not None:
+                    product = jnp.take(product, path.matrix_layout, axis=-1)
+                products.append(product)
+                continue
             if path.matrix_layout is not None:
                 matrices = jnp.take(matrices, path.matrix_layout, axis=-1)
-            vectors = _window(blocks[path.vector_type], path.vector_start, path.pairs)
             products.append(_pair_products(matrices, vectors, size_b))
         weights = params[f"w_{b}"].astype(x.dtype) * jnp.asarray(basis.column_scales[b], x.dtype)
         stacked = products[0] if len(products) == 1 else jnp.concatenate(products, axis=-2)

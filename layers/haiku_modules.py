@@ -20,7 +20,21 @@ from layers import functional
 from layers.bases import bilinear_basis, layout, linear_basis
 from layers.hidden import gated, uniform_rep
 
-__all__ = ["Linear", "BiLinear", "GatedNonlinearity", "EMLPBlock", "EMLP", "MLP"]
+__all__ = ["Linear", "BiLinear", "GatedNonlinearity", "EMLPBlock", "EMLP", "MLP", "num_params"]
+
+
+def num_params(params: hk.Params) -> int:
+    """Number of trainable scalars in a Haiku parameter tree.
+
+    Example:
+        >>> import jax, jax.numpy as jnp
+        >>> from groups import SO
+        >>> from emlp_core import V
+        >>> f = hk.transform(lambda x: Linear(V(SO(3)), (2 * V)(SO(3)))(x))
+        >>> num_params(f.init(jax.random.PRNGKey(0), jnp.ones((1, 3))))  # 2 x 1 coefficients
+        2
+    """
+    return int(hk.data_structures.tree_size(params))
 
 
 def _check_width(x: jax.Array, rep: Rep, layer: str) -> None:
@@ -30,9 +44,9 @@ def _check_width(x: jax.Array, rep: Rep, layer: str) -> None:
         )
 
 
-def _parameters(basis, dtype) -> dict:
+def _parameters(basis, dtype, **spec_options) -> dict:
     params = {}
-    for name, shape, std in basis.parameter_specs():
+    for name, shape, std in basis.parameter_specs(**spec_options):
         init = hk.initializers.RandomNormal(std) if std else jnp.zeros
         params[name] = hk.get_parameter(name, shape, dtype, init=init)
     return params
@@ -40,6 +54,10 @@ def _parameters(basis, dtype) -> dict:
 
 class Linear(hk.Module):
     """Equivariant linear layer ``rep_in -> rep_out`` with an invariant bias.
+
+    The parameters are the coefficients of the equivariant basis, one array
+    ``(copies_out, copies_in, r)`` per pair of tensor types, initialised by the rule of
+    `layers.bases.LinearBasis.parameter_specs` (``init_gain``: see there).
 
     Example:
         >>> import jax, jax.numpy as jnp, haiku as hk
@@ -52,14 +70,18 @@ class Linear(hk.Module):
         (2, 4)
     """
 
-    def __init__(self, rep_in: Rep, rep_out: Rep, name: str | None = None):
+    def __init__(self, rep_in: Rep, rep_out: Rep, init_gain: float = 1.0, name: str | None = None):
         super().__init__(name=name)
+        if not init_gain > 0:
+            raise ValueError(f"Linear: init_gain must be positive; got {init_gain!r}.")
         self.rep_in, self.rep_out = rep_in, rep_out
+        self.init_gain = float(init_gain)
         self.basis = linear_basis(rep_in, rep_out)
 
     def __call__(self, x: jax.Array) -> jax.Array:
         _check_width(x, self.rep_in, "Linear")
-        return functional.linear(self.basis, _parameters(self.basis, x.dtype), x)
+        params = _parameters(self.basis, x.dtype, gain=self.init_gain)
+        return functional.linear(self.basis, params, x)
 
 
 class BiLinear(hk.Module):
@@ -95,16 +117,27 @@ class GatedNonlinearity(hk.Module):
         return functional.gated_nonlinearity(self.layout, values)
 
 
-class EMLPBlock(hk.Module):
-    """``Linear(rep_in, gated(rep_out))``, a residual `BiLinear`, then `GatedNonlinearity`."""
+GATED_GAIN = 3.0
+"""Init gain of a linear layer that follows a gated nonlinearity (see `Linear`)."""
 
-    def __init__(self, rep_in: Rep, rep_out: Rep, name: str | None = None):
+
+class EMLPBlock(hk.Module):
+    """``Linear(rep_in, gated(rep_out))``, a residual `BiLinear`, then `GatedNonlinearity`.
+
+    Args:
+        rep_in, rep_out: bound representations (the block outputs ``rep_out``).
+        init_gain: init gain of the linear layer: 1 for standardised inputs, `GATED_GAIN`
+            when the input comes out of another block.
+    """
+
+    def __init__(self, rep_in: Rep, rep_out: Rep, init_gain: float = 1.0, name: str | None = None):
         super().__init__(name=name)
         self.rep_in, self.rep_out = rep_in, rep_out
         self.gated_rep = gated(rep_out)
+        self.init_gain = init_gain
 
     def __call__(self, x: jax.Array) -> jax.Array:
-        linear_out = Linear(self.rep_in, self.gated_rep)(x)
+        linear_out = Linear(self.rep_in, self.gated_rep, init_gain=self.init_gain)(x)
         preactivation = linear_out + BiLinear(self.gated_rep, self.gated_rep)(linear_out)
         return GatedNonlinearity(self.rep_out)(preactivation)
 
@@ -162,9 +195,10 @@ class EMLP(hk.Module):
     def __call__(self, x: jax.Array) -> jax.Array:
         _check_width(x, self.rep_in, "EMLP")
         reps = [self.rep_in, *self.hidden]
-        for rep_in, rep_out in itertools.pairwise(reps):
-            x = EMLPBlock(rep_in, rep_out)(x)
-        return Linear(reps[-1], self.rep_out)(x)
+        for k, (rep_in, rep_out) in enumerate(itertools.pairwise(reps)):
+            x = EMLPBlock(rep_in, rep_out, init_gain=1.0 if k == 0 else GATED_GAIN)(x)
+        gain = GATED_GAIN if len(reps) > 1 else 1.0
+        return Linear(reps[-1], self.rep_out, init_gain=gain)(x)
 
 
 class MLP(hk.Module):

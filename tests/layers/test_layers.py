@@ -8,7 +8,7 @@ import pytest
 from jax.test_util import check_grads
 
 from emlp_core import Scalar, T, V, equivariant_basis
-from groups import SO, Group, O, S, Z
+from groups import SO, D, Group, Lorentz, O, S, Sp, Z
 from layers import (
     EMLP,
     MLP,
@@ -26,6 +26,8 @@ from layers import functional as F
 from layers.bases import layout, linear_basis
 
 CUSTOM = Group(lie_algebra=SO(3).lie_algebra, discrete_generators=[-np.eye(3)], name="SO(3)xZ2")
+POINTS = S(3) * SO(3)  # point clouds: 3 points in R^3, coordinates (3, 3) flattened
+SAMPLE_SCALE = {"O(1,3)": 0.3}  # non-compact: keep float32 rounding of rho(g) x small
 
 
 def _linear(rep_in, rep_out, G):
@@ -64,6 +66,13 @@ REGISTRY = [
     ("emlp-o5", _emlp, 2 * V, Scalar, O(5)),
     ("emlp-s5", _emlp, V, V + Scalar, S(5)),
     ("emlp-z6", _emlp, V + Scalar, V, Z(6)),
+    ("linear-lorentz", _linear, V + V.T, V.T + Scalar + V, Lorentz()),
+    ("bilinear-lorentz", _bilinear, 2 * Scalar + V + V.T + V * V.T, Scalar + V + V**2, Lorentz()),
+    ("emlp-lorentz", _emlp, 2 * V, Scalar, Lorentz()),
+    ("emlp-d4", _emlp, 2 * V, V + Scalar, D(4)),
+    ("emlp-sp2", _emlp, 2 * V, Scalar + V, Sp(2)),
+    ("emlp-points", _emlp, V, V + Scalar, POINTS),
+    ("block-points", _block, V + Scalar, 2 * Scalar + V, POINTS),
 ]
 GATED = [("gate-so3", _gate, 2 * Scalar + V + V**2, None, SO(3))]
 
@@ -92,7 +101,10 @@ def test_equivariant_in_float32(name, builder, rep_in, rep_out, G):
     y = apply(params, x)
     assert y.shape == (8, out_rep.size()) and y.dtype == jnp.float32
     assert float(jnp.std(y)) > 1e-3  # not trivially zero
-    assert_equivariant(lambda z: apply(params, z), in_rep, out_rep, x=x, rtol=1e-5)
+    scale = SAMPLE_SCALE.get(repr(G), 1.0)
+    assert_equivariant(
+        lambda z: apply(params, z), in_rep, out_rep, x=x, rtol=1e-5, sample_scale=scale
+    )
 
 
 @pytest.mark.parametrize(
@@ -106,7 +118,7 @@ def test_equivariant_in_float64(name, builder, rep_in, rep_out, G, float64):
     params = jax.jit(fn.init)(jax.random.PRNGKey(2), x)
     assert all(p.dtype == jnp.float64 for p in jax.tree_util.tree_leaves(params))
     apply = jax.jit(fn.apply)
-    assert_equivariant(lambda z: apply(params, z), in_rep, out_rep, x=x, rtol=1e-10)
+    assert_equivariant(lambda z: apply(params, z), in_rep, out_rep, x=x, rtol=1e-10)  # scale 1
 
 
 @pytest.mark.parametrize(
@@ -294,3 +306,67 @@ def test_uniform_rep_is_deterministic_and_sized():
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         hk.transform(call).init(jax.random.PRNGKey(0))
+
+
+def test_bilinear_is_homogeneous_of_degree_two_and_forms_outer_products():
+    G = SO(3)
+    rep_in, rep_out = (2 * V)(G), (V**2)(G)
+    fn = hk.without_apply_rng(hk.transform(lambda x: BiLinear(rep_in, rep_out)(x)))
+    x = _inputs(rep_in, np.float32)
+    params = fn.init(jax.random.PRNGKey(0), x)
+    y = np.asarray(fn.apply(params, x))
+    np.testing.assert_allclose(fn.apply(params, 3.0 * x), 9.0 * y, rtol=1e-5, atol=1e-6)
+    v1, v2 = x[:, :3], x[:, 3:]
+    outer = np.einsum("bi,bj->bij", v1, v2).reshape(-1, 9)  # the only path: v1 ⊗ v2
+    ratio = y / outer
+    np.testing.assert_allclose(ratio, ratio[:1, :1] * np.ones_like(ratio), rtol=1e-4)
+
+
+def test_activations_stay_near_unit_scale_through_depth():
+    for G, rep_in in [(O(5), 2 * V), (SO(3), 5 * Scalar + 5 * V), (S(5), V + Scalar)]:
+        hidden = uniform_rep(96, G)
+
+        def probe(x, G=G, rep_in=rep_in, hidden=hidden):
+            scales = []
+            reps = [rep_in(G), hidden, hidden, hidden]
+            for k, (a, b) in enumerate(zip(reps, reps[1:], strict=False)):
+                x = EMLPBlock(a, b, init_gain=1.0 if k == 0 else 3.0)(x)
+                scales.append(jnp.sqrt(jnp.mean(x**2)))
+            return jnp.stack(scales)
+
+        fn = hk.without_apply_rng(hk.transform(probe))
+        x = _inputs(rep_in(G), np.float32, batch=256)
+        scales = np.asarray(fn.apply(jax.jit(fn.init)(jax.random.PRNGKey(0), x), x))
+        assert np.all((scales > 0.1) & (scales < 5.0)), (G, scales)
+
+
+def test_standardize_is_equivariant_and_inverts_the_statistics():
+    from layers import Standardize, standardization
+
+    G = O(3)
+    rep_in, rep_out = (V + Scalar)(G), (V + Scalar)(G)
+    rng = np.random.default_rng(0)
+    x = np.concatenate([5 * rng.standard_normal((200, 3)), 2 + rng.standard_normal((200, 1))], 1)
+    stats = standardization(x, x, rep_in, rep_out)
+    np.testing.assert_allclose(stats.x_shift[:3], 0.0)  # never shift a vector
+    assert len(set(stats.x_scale[:3])) == 1  # one scale per copy
+    fn = hk.without_apply_rng(hk.transform(lambda z: Standardize(lambda u: u, stats)(z)))
+    params = fn.init(jax.random.PRNGKey(0), x[:2].astype(np.float32))
+    np.testing.assert_allclose(fn.apply(params, x.astype(np.float32)), x, rtol=1e-5, atol=1e-5)
+    model = hk.without_apply_rng(
+        hk.transform(lambda z: Standardize(EMLP(rep_in, rep_out, G, ch=24, num_layers=1), stats)(z))
+    )
+    params = model.init(jax.random.PRNGKey(0), x[:2].astype(np.float32))
+    apply = jax.jit(model.apply)
+    assert_equivariant(lambda z: apply(params, z), rep_in, rep_out, x=x[:16].astype(np.float32))
+    with pytest.raises(ValueError, match=r"x must be \(n, 4\)"):
+        standardization(x[:, :3], x, rep_in, rep_out)
+
+
+def test_num_params_counts_basis_coefficients():
+    from layers import num_params
+
+    G = O(3)
+    fn = hk.transform(lambda x: Linear((2 * V + Scalar)(G), (V + 3 * Scalar)(G))(x))
+    params = fn.init(jax.random.PRNGKey(0), jnp.ones((1, 7)))
+    assert num_params(params) == 3 + 2 + 3  # scalar map, vector map, scalar biases
