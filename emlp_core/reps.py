@@ -258,8 +258,37 @@ class VectorRep(Rep):
         return "V.T" if self.dual else "V"
 
 
-class SumRep(Rep):
+class _CompositeRep(Rep):
+    """Shared plumbing of sums and products: a tuple of parts combined by ``_SYMBOL``."""
+
+    _SYMBOL = "?"
+    reps: tuple
+
+    def _key(self):
+        return (self._SYMBOL,) + tuple(rep._key() for rep in self.reps)
+
+    def _bind(self, group):
+        return type(self)(*[rep(group) for rep in self.reps], group=group)
+
+    @property
+    def T(self):  # noqa: N802
+        return type(self)(*[rep.T for rep in self.reps], group=self.group)
+
+    def _runs(self):
+        """``(part, count)`` for each run of equal consecutive parts (for readable reprs)."""
+        k = 0
+        while k < len(self.reps):
+            j = k
+            while j + 1 < len(self.reps) and self.reps[j + 1] == self.reps[k]:
+                j += 1
+            yield self.reps[k], j - k + 1
+            k = j + 1
+
+
+class SumRep(_CompositeRep):
     """Direct sum of representations (nested sums are flattened; a sum of one is that rep)."""
+
+    _SYMBOL = "+"
 
     def __new__(cls, *reps: Rep, group: Group | None = None):
         parts = [p for rep in reps for p in (rep.reps if isinstance(rep, SumRep) else [rep])]
@@ -280,16 +309,6 @@ class SumRep(Rep):
             rep if group is None or rep.group is not None else rep(group) for rep in parts
         )
 
-    def _key(self):
-        return ("+",) + tuple(rep._key() for rep in self.reps)
-
-    def _bind(self, group):
-        return SumRep(*[rep(group) for rep in self.reps], group=group)
-
-    @property
-    def T(self):  # noqa: N802
-        return SumRep(*[rep.T for rep in self.reps], group=self.group)
-
     def size(self) -> int:
         return sum(rep.size() for rep in self.reps)
 
@@ -301,18 +320,14 @@ class SumRep(Rep):
     def _expression(self):
         if not self.reps:
             return "0"
-        terms, k = [], 0
-        while k < len(self.reps):
-            j = k
-            while j + 1 < len(self.reps) and self.reps[j + 1] == self.reps[k]:
-                j += 1
-            expression = self.reps[k]._expression()
-            terms.append(expression if j == k else f"{j - k + 1}*{expression}")
-            k = j + 1
+        terms = []
+        for rep, count in self._runs():
+            expression = rep._expression()
+            terms.append(expression if count == 1 else f"{count}*{expression}")
         return " + ".join(terms)
 
 
-class ProductRep(Rep):
+class ProductRep(_CompositeRep):
     """Tensor product of representations, row-major (nested products flattened, scalars dropped).
 
     With no factors left it is the trivial representation; use `Scalar` for that.
@@ -341,16 +356,6 @@ class ProductRep(Rep):
         self.group = group
         self.reps = tuple(f if group is None or f.group is not None else f(group) for f in factors)
 
-    def _key(self):
-        return ("*",) + tuple(rep._key() for rep in self.reps)
-
-    def _bind(self, group):
-        return ProductRep(*[rep(group) for rep in self.reps], group=group)
-
-    @property
-    def T(self):  # noqa: N802
-        return ProductRep(*[rep.T for rep in self.reps], group=self.group)
-
     def size(self) -> int:
         return math.prod(rep.size() for rep in self.reps)
 
@@ -366,16 +371,12 @@ class ProductRep(Rep):
         return reduce(multiply, self.reps, start)[0]
 
     def _expression(self):
-        terms, k = [], 0
-        while k < len(self.reps):
-            j = k
-            while j + 1 < len(self.reps) and self.reps[j + 1] == self.reps[k]:
-                j += 1
-            expression = self.reps[k]._expression()
-            if isinstance(self.reps[k], SumRep) or (j > k and "*" in expression):
+        terms = []
+        for rep, count in self._runs():
+            expression = rep._expression()
+            if isinstance(rep, SumRep) or (count > 1 and "*" in expression):
                 expression = f"({expression})"
-            terms.append(expression if j == k else f"{expression}**{j - k + 1}")
-            k = j + 1
+            terms.append(expression if count == 1 else f"{expression}**{count}")
         return "*".join(terms)
 
 
