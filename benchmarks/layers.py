@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
+
+from benchmarks.fresh_process import run_child
 
 TASKS = {
     "o5": ("2 * V", "Scalar", "O(5)"),
@@ -104,24 +103,6 @@ def _child(task: str, batch: int, ch: int, repeats: int) -> dict:
     return result
 
 
-def _run_fresh(task: str, batch: int, ch: int, repeats: int) -> dict:
-    env = {**os.environ, "EMLP_CACHE_DIR": "off"}
-    command = [
-        sys.executable,
-        "-m",
-        "benchmarks.layers",
-        "--child",
-        task,
-        str(batch),
-        str(ch),
-        str(repeats),
-    ]
-    out = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=900)
-    if out.returncode != 0:
-        return {"task": task, "error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main(argv=None) -> list[dict]:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -145,7 +126,10 @@ def main(argv=None) -> list[dict]:
     print("-" * len(header))
     records = []
     for task in [args.only] if args.only else list(TASKS):
-        r = _run_fresh(task, args.batch, args.ch, args.repeats)
+        r = {
+            "task": task,
+            **run_child("benchmarks.layers", [task, args.batch, args.ch, args.repeats]),
+        }
         records.append(r)
         if "error" in r:
             print(f"{task:<8} ERROR: {r['error']}", flush=True)

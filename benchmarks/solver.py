@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.fresh_process import run_child
 
 # name -> (python expression of the rep, emlp seconds or None, note)
 BASIS_CASES = {
@@ -121,35 +120,20 @@ def _model_child(rep_in: str, rep_out: str, group: str) -> dict:
     }
 
 
-def _run_fresh(args: list[str], cache_dir: str) -> dict:
-    env = {**os.environ, "EMLP_CACHE_DIR": cache_dir}
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.solver", "--child", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )
-    if out.returncode != 0:
-        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def run(only: str | None = None) -> list[dict]:
     records = []
     for name, (expression, emlp, note) in BASIS_CASES.items():
         if only and only not in name:
             continue
-        result = _run_fresh(["basis", expression], "off")
+        result = run_child("benchmarks.solver", ["basis", expression])
         records.append({"case": name, "emlp_seconds": emlp, "note": note, **result})
         _print_row(records[-1])
     for name, (rep_in, rep_out, group, emlp) in MODEL_CASES.items():
         if only and only not in name:
             continue
         with tempfile.TemporaryDirectory() as cache_dir:
-            cold = _run_fresh(["model", rep_in, rep_out, group], cache_dir)
-            warm = _run_fresh(["model", rep_in, rep_out, group], cache_dir)
+            cold = run_child("benchmarks.solver", ["model", rep_in, rep_out, group], cache_dir)
+            warm = run_child("benchmarks.solver", ["model", rep_in, rep_out, group], cache_dir)
         note = "construction = bases + parameter shapes (jax.eval_shape); init compile apart"
         records.append(
             {"case": f"{name}-cold", "emlp_seconds": emlp, "note": f"cache empty; {note}", **cold}

@@ -1,0 +1,14 @@
+import json
+
+from benchmarks import layers as layer_benchmark
+
+
+def test_layer_benchmark_times_emlp_and_mlp_in_a_fresh_process(tmp_path):
+    out = tmp_path / "layers.json"
+    (record,) = layer_benchmark.main(
+        ["--only", "o5", "--batch", "16", "--ch", "32", "--repeats", "2", "--out", str(out)]
+    )
+    assert json.loads(out.read_text()) == [record]
+    assert record["emlp_step_seconds"] > 0 and record["mlp_step_seconds"] > 0
+    assert record["step_ratio"] == record["emlp_step_seconds"] / record["mlp_step_seconds"]
+    assert 0 < record["emlp_params"] < record["mlp_params"]
