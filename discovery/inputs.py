@@ -1,0 +1,180 @@
+"""Checking and normalising the arguments of `discovery.discover_lie_algebra`.
+
+Everything the methods need ends up in one `Problem`: the oracle or the dataset, the
+sample points ``(n, m, d)`` at which invariance is imposed, and the extra commutation
+constraints. Bad input raises a `TypeError` or `ValueError` naming the argument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from discovery.oracles import infer_arity, sample_points
+from discovery.regressor import RegressorConfig
+
+__all__ = ["Problem", "parse_problem", "check_positive_int"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A checked discovery problem.
+
+    Attributes:
+        d: dimension of each vector argument.
+        oracle: the callable oracle (None for a dataset).
+        points: dataset inputs ``(n, m, d)`` (None for a callable oracle).
+        labels: dataset labels ``(n,)`` (None for a callable oracle).
+        row_points: the points ``(n_rows, m, d)`` at which invariance is imposed.
+        commutes_with: matrices ``(c, d, d)`` every generator must commute with.
+        gradient: gradient mode for a callable oracle.
+        regressor: regressor settings for a dataset.
+        seed: the run's seed.
+    """
+
+    d: int
+    oracle: Callable | None
+    points: np.ndarray | None
+    labels: np.ndarray | None
+    row_points: np.ndarray
+    commutes_with: np.ndarray
+    gradient: str
+    regressor: RegressorConfig
+    seed: int
+
+
+def check_positive_int(value, argument: str) -> int:
+    """``value`` as an int ``>= 1``; TypeError or ValueError naming ``argument`` otherwise.
+
+    Example:
+        >>> check_positive_int(3, "d")
+        3
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(
+            f"{argument} must be an integer >= 1; got {type(value).__name__} {value!r}."
+        )
+    if value < 1:
+        raise ValueError(f"{argument} must be >= 1; got {value}.")
+    return int(value)
+
+
+def _float_array(value, argument: str) -> np.ndarray:
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"{argument} must be a real array; could not convert a {type(value).__name__} "
+            f"({error})."
+        ) from error
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{argument} contains non-finite values (nan or inf).")
+    return array
+
+
+def _as_points(value, d: int, arity: int | None, argument: str) -> np.ndarray:
+    """Points ``(n, d)`` or ``(n, m, d)`` as ``(n, m, d)``."""
+    array = _float_array(value, argument)
+    if array.ndim == 2:
+        array = array[:, None, :]
+    if array.ndim != 3 or array.shape[-1] != d or array.shape[0] < 1:
+        raise ValueError(
+            f"{argument} must have shape (n, d) or (n, m, d) with d = {d} and n >= 1; got "
+            f"shape {array.shape}."
+        )
+    if arity is not None and array.shape[1] != arity:
+        raise ValueError(
+            f"{argument} has {array.shape[1]} vectors per sample (shape {array.shape}) but the "
+            f"oracle takes arity = {arity}."
+        )
+    return array
+
+
+def _commuting_matrices(value, d: int) -> np.ndarray:
+    if value is None:
+        return np.zeros((0, d, d))
+    if isinstance(value, (list, tuple)) and len(value) == 0:
+        return np.zeros((0, d, d))
+    array = _float_array(value, "commutes_with")
+    if array.ndim == 2:
+        array = array[None]
+    if array.ndim != 3 or array.shape[1:] != (d, d):
+        raise ValueError(
+            f"commutes_with must be a matrix ({d}, {d}) or a stack (c, {d}, {d}); got shape "
+            f"{array.shape}."
+        )
+    return array
+
+
+def _dataset(oracle: tuple, d: int, arity: int | None) -> tuple[np.ndarray, np.ndarray]:
+    if len(oracle) != 2:
+        raise TypeError(
+            f"a dataset oracle must be a pair (X, y); got a {type(oracle).__name__} of length "
+            f"{len(oracle)}."
+        )
+    points = _as_points(oracle[0], d, arity, "the dataset inputs X")
+    labels = _float_array(oracle[1], "the dataset labels y")
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.shape != (points.shape[0],):
+        raise ValueError(
+            f"the dataset labels y must have shape (n,) = ({points.shape[0]},) to match X; got "
+            f"{labels.shape}."
+        )
+    return points, labels
+
+
+def parse_problem(
+    oracle, d, n_samples, seed, arity, samples, commutes_with, gradient, regressor
+) -> Problem:
+    """Checks the arguments of `discover_lie_algebra` and builds the `Problem`.
+
+    Example:
+        >>> problem = parse_problem(lambda x, y: 0.0, 3, None, 0, None, None, (), "auto", None)
+        >>> problem.row_points.shape  # 2 d^2 samples of 2 vectors
+        (18, 2, 3)
+    """
+    d = check_positive_int(d, "d")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an integer; got {type(seed).__name__} {seed!r}.")
+    if n_samples is not None:
+        n_samples = check_positive_int(n_samples, "n_samples")
+    if arity is not None:
+        arity = check_positive_int(arity, "arity")
+    if regressor is not None and not isinstance(regressor, RegressorConfig):
+        raise TypeError(f"regressor must be a RegressorConfig; got {type(regressor).__name__}.")
+    matrices = _commuting_matrices(commutes_with, d)
+    if isinstance(oracle, tuple):
+        if samples is not None:
+            raise ValueError("samples= applies to a callable oracle; a dataset brings its own X.")
+        if gradient != "auto":
+            raise ValueError(
+                "gradient= applies to a callable oracle; a dataset is differentiated through "
+                "its learned regressor."
+            )
+        regressor = RegressorConfig() if regressor is None else regressor
+        points, labels = _dataset(oracle, d, arity)
+        rows = points
+        if n_samples is not None and n_samples < len(points):
+            chosen = np.random.default_rng(seed).choice(len(points), n_samples, replace=False)
+            rows = points[np.sort(chosen)]
+        return Problem(d, None, points, labels, rows, matrices, "jax", regressor, int(seed))
+    if not callable(oracle):
+        raise TypeError(
+            "oracle must be a callable f(x_1, .., x_m) -> scalar or a dataset tuple (X, y); "
+            f"got a {type(oracle).__name__}."
+        )
+    if regressor is not None:
+        raise ValueError("regressor= applies to a dataset (X, y), not to a callable oracle.")
+    if arity is None:
+        arity = infer_arity(oracle)
+    if samples is not None:
+        if n_samples is not None:
+            raise ValueError("pass either samples= (explicit points) or n_samples=, not both.")
+        rows = _as_points(samples, d, arity, "samples")
+    else:
+        count = 2 * d * d if n_samples is None else n_samples
+        rows = sample_points(count, arity, d, int(seed))
+    return Problem(d, oracle, None, None, rows, matrices, gradient, RegressorConfig(), int(seed))
