@@ -156,6 +156,20 @@ def _pair_products(matrices: jax.Array, vectors: jax.Array, size_b: int) -> jax.
     return jnp.einsum("...pij,...pj->...pi", matrices, vectors)
 
 
+def _mix(products: jax.Array, weights: jax.Array) -> jax.Array:
+    """``out[..., n, i] = sum_p weights[n, p] products[..., p, i]``, flattened, as one matmul.
+
+    For tensor outputs (``i`` of size ``s > 1``) the weight is expanded to
+    ``kron(weights.T, I_s)``, a small matrix, so no transposes of the batch are needed.
+    """
+    *batch, pairs, size = products.shape
+    flat = products.reshape(*batch, pairs * size)
+    if size == 1:
+        return flat @ weights.T
+    expanded = jnp.kron(weights.T, jnp.eye(size, dtype=weights.dtype))
+    return flat @ expanded
+
+
 def bilinear(basis: BilinearBasis, params: Mapping[str, jax.Array], x: jax.Array) -> jax.Array:
     """Channel-paired equivariant bilinear map ``(..., n_in) -> (..., n_out)``.
 
@@ -194,34 +208,35 @@ def bilinear(basis: BilinearBasis, params: Mapping[str, jax.Array], x: jax.Array
             products.append(_pair_products(matrices, vectors, size_b))
         weights = params[f"w_{b}"].astype(x.dtype) * jnp.asarray(basis.column_scales[b], x.dtype)
         stacked = products[0] if len(products) == 1 else jnp.concatenate(products, axis=-2)
-        mixed = jnp.einsum("np,...pi->...ni", weights, stacked)
-        parts.append(mixed.reshape(*batch, -1))
+        parts.append(_mix(stacked, weights))
     out = parts[0] if len(parts) == 1 else jnp.concatenate(parts, axis=-1)
     return from_canonical(out, basis.outputs)
 
 
 @functools.lru_cache(maxsize=256)
-def gate_expansion(rep_layout: Layout) -> tuple[int, np.ndarray]:
-    """``(scalar count, E)``: ``E (k, n - scalars)`` copies gate ``j`` onto its copy's entries.
+def gate_expansion(rep_layout: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """``(scalar_mask (n,), E (k, n))`` in canonical layout.
 
-    In canonical layout the scalar copies come first and every non-scalar coordinate
-    belongs to exactly one gated copy, so ``sigmoid(gates) @ E`` puts each gate value on
-    the coordinates it scales: a small dense matmul, whose gradient is a matmul too
-    (cheaper on CPU than the reduction a broadcast would need).
+    ``E`` copies gate ``j`` onto the coordinates of the ``j``-th non-scalar copy and
+    ``scalar_mask`` marks the scalar coordinates, so ``x * scalar_mask + gates @ E`` holds,
+    at every coordinate, what its sigmoid is taken of: the coordinate itself for a scalar
+    (swish), its copy's gate otherwise. A small dense matmul, whose gradient is a matmul
+    too (cheaper on CPU than the reduction a broadcast would need).
     """
-    scalars = sum(s.multiplicity for s in rep_layout.types if s.monomial.degree == 0)
-    sizes = [
-        s.monomial.size
-        for s in rep_layout.types
-        if s.monomial.degree
-        for _ in range(s.multiplicity)
-    ]
-    expansion = np.zeros((len(sizes), rep_layout.size - scalars), np.float32)
-    start = 0
-    for j, size in enumerate(sizes):
-        expansion[j, start : start + size] = 1.0
-        start += size
-    return scalars, expansion
+    mask = np.zeros(rep_layout.size, np.float32)
+    copies, start = [], 0
+    for summand in rep_layout.types:
+        for _ in range(summand.multiplicity):
+            size = summand.monomial.size
+            if summand.monomial.degree == 0:
+                mask[start : start + size] = 1.0
+            else:
+                copies.append((start, size))
+            start += size
+    expansion = np.zeros((len(copies), rep_layout.size), np.float32)
+    for j, (begin, size) in enumerate(copies):
+        expansion[j, begin : begin + size] = 1.0
+    return mask, expansion
 
 
 def gated_nonlinearity(rep_layout: Layout, values: jax.Array) -> jax.Array:
@@ -230,18 +245,14 @@ def gated_nonlinearity(rep_layout: Layout, values: jax.Array) -> jax.Array:
     ``values`` holds ``k`` gates and then ``rep`` (see `layers.hidden.gated`). Scalars get
     swish (``x * sigmoid(x)``); the ``j``-th non-scalar copy (canonical order) is multiplied
     by ``sigmoid`` of gate ``j``, an invariant scalar, which keeps the map equivariant.
+    Computed as ``x * sigmoid(x * scalar_mask + gates @ E)`` (see `gate_expansion`).
     """
     n = rep_layout.size
     count = values.shape[-1] - n
-    scalars, expansion = gate_expansion(rep_layout)
+    mask, expansion = gate_expansion(rep_layout)
     gate_values, x = _split(values, [count, n]) if count else (values[..., :0], values)
     x = to_canonical(x, rep_layout)
-    if not count:
-        return from_canonical(jax.nn.swish(x), rep_layout)
-    gates = jax.nn.sigmoid(gate_values) @ jnp.asarray(expansion, values.dtype)
-    if scalars:
-        x_scalars, x_rest = _split(x, [scalars, n - scalars])
-        out = jnp.concatenate([jax.nn.swish(x_scalars), x_rest * gates], axis=-1)
-    else:
-        out = x * gates
-    return from_canonical(out, rep_layout)
+    argument = x * jnp.asarray(mask, x.dtype)
+    if count:
+        argument = argument + gate_values @ jnp.asarray(expansion, x.dtype)
+    return from_canonical(x * jax.nn.sigmoid(argument), rep_layout)
