@@ -13,6 +13,7 @@ shape ``(B.size(), A.size())`` flattened.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from functools import reduce
 
 import numpy as np
@@ -40,7 +41,7 @@ def _common_group(reps) -> Group | None:
     return next(iter(groups), None)
 
 
-class Rep:
+class Rep(ABC):
     """Base class of representations. Build them from `V`, `Scalar` and `T`.
 
     Example:
@@ -55,23 +56,26 @@ class Rep:
     group: Group | None = None
 
     # --------------------------------------------------------------- to define in leaves
+    @abstractmethod
     def _key(self) -> tuple:
-        raise NotImplementedError
+        """A hashable structural key (without the group)."""
 
+    @abstractmethod
     def _bind(self, group: Group) -> Rep:
-        raise NotImplementedError
+        """This representation with every part bound to ``group``."""
 
     @property
+    @abstractmethod
     def T(self) -> Rep:  # noqa: N802 - matches numpy's transpose
         """The dual representation, ``rho(g)^{-T}``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def size(self) -> int:
         """Dimension of the representation space."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _canonical_form(self) -> tuple[Summand, ...]:
-        raise NotImplementedError
+        """The canonical form, computed (`canonical_form` caches it)."""
 
     # ------------------------------------------------------------------------ binding
     def __call__(self, group: Group) -> Rep:
@@ -180,8 +184,9 @@ class Rep:
     def __hash__(self) -> int:
         return hash((self._key(), None if self.group is None else self.group.key))
 
+    @abstractmethod
     def _expression(self) -> str:
-        raise NotImplementedError
+        """A Python-like expression of the representation, for ``repr``."""
 
     def __repr__(self) -> str:
         if self.group is None:
