@@ -1,5 +1,9 @@
 """Equivariant layers: a functional core and Haiku modules over it."""
 
+from layers.dynamics import EMLPH as EMLPH
+from layers.dynamics import MLPH as MLPH
+from layers.dynamics import EMLPode as EMLPode
+from layers.dynamics import MLPode as MLPode
 from layers.equivariance import assert_equivariant as assert_equivariant
 from layers.equivariance import equivariance_error as equivariance_error
 from layers.haiku_modules import EMLP as EMLP
@@ -20,9 +24,13 @@ __all__ = [
     "BiLinear",
     "EMLP",
     "EMLPBlock",
+    "EMLPH",
+    "EMLPode",
     "GatedNonlinearity",
     "Linear",
     "MLP",
+    "MLPH",
+    "MLPode",
     "Standardization",
     "Standardize",
     "assert_equivariant",
