@@ -1,4 +1,10 @@
-"""Training an equivariant model or a baseline on a regression dataset with optax Adam."""
+"""Training an equivariant model or a baseline on a regression dataset with optax Adam.
+
+`fit` standardises inputs and targets without breaking equivariance, trains with Adam on
+fixed-size batches (nothing recompiles), keeps the parameters of the best validation MSE
+(early stopping, with optional patience), and reports the test MSE in the original units
+of ``y`` and the equivariance error under sampled group elements.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +20,11 @@ import optax
 from tqdm.auto import tqdm
 
 from benchmarks.datasets import RegressionData
+from emlp_core import Rep
+from groups import Group
 from layers import equivariance_error
 
-__all__ = ["Standardization", "FitResult", "fit"]
+__all__ = ["Standardization", "FitResult", "fit", "invariant_shift"]
 
 
 @dataclass(frozen=True)
@@ -24,8 +32,10 @@ class Standardization:
     """Affine maps ``x -> (x - x_shift) / x_scale`` and ``y -> y * y_scale + y_shift``.
 
     Computed per canonical copy of the reps: a scale is one number per copy (a scalar
-    multiple commutes with every group action) and a shift is nonzero only on invariant
-    scalar copies, so standardising never breaks equivariance.
+    multiple commutes with every group action) and the shift is the mean projected onto
+    the invariant vectors of the rep (`invariant_shift`: the mean of a scalar copy, the
+    multiple of the identity in an O(3) ``V**2`` target, nothing for vectors of O(n)), so
+    standardising never breaks equivariance, also for every subgroup of the data's group.
     """
 
     x_shift: np.ndarray
@@ -40,22 +50,43 @@ class Standardization:
         return cls(x_shift, x_scale, y_shift, y_scale)
 
 
+def invariant_shift(values: np.ndarray, rep: Rep) -> np.ndarray:
+    """The mean of ``values (n, rep.size())`` projected onto the invariant vectors of ``rep``.
+
+    Subtracting an invariant vector ``c`` (``rho(g) c = c``) commutes with the group action,
+    so this is the largest equivariance-preserving shift. Returns float64 ``(rep.size(),)``.
+
+    Example:
+        >>> from groups import O
+        >>> from emlp_core import V
+        >>> y = np.stack([np.eye(3).ravel() * 2 + [1, 0, 0, 0, 0, 0, 0, 0, 0]] * 4)
+        >>> invariant_shift(y, (V**2)(O(3))).reshape(3, 3).round(3)  # 2 I + trace part
+        array([[2.333, 0.   , 0.   ],
+               [0.   , 2.333, 0.   ],
+               [0.   , 0.   , 2.333]])
+    """
+    basis = np.asarray(rep.equivariant_basis(sparse=False))
+    return basis @ (basis.T @ np.asarray(values, dtype=np.float64).mean(axis=0))
+
+
 def _per_copy_stats(values: np.ndarray, rep) -> tuple[np.ndarray, np.ndarray]:
-    shift = np.zeros(values.shape[1], np.float32)
-    scale = np.ones(values.shape[1], np.float32)
+    shift = invariant_shift(values, rep)
+    centred = values - shift
+    scale = np.ones(values.shape[1])
     for summand in rep.canonical_form():
         for positions in summand.positions:
-            block = values[:, positions]
-            if summand.monomial.degree == 0:
-                shift[positions] = block.mean()
-                block = block - block.mean()
-            scale[positions] = max(float(np.sqrt(np.mean(block**2))), 1e-8)
-    return shift, scale
+            scale[positions] = max(float(np.sqrt(np.mean(centred[:, positions] ** 2))), 1e-8)
+    return shift.astype(np.float32), scale.astype(np.float32)
 
 
 @dataclass
 class FitResult:
-    """What one training run produced."""
+    """What one training run produced.
+
+    ``equivariance_error`` is measured under the data's group (the task's symmetry) and
+    ``model_group_equivariance_error`` under ``model_group`` when one was given (an EMLP
+    built for a subgroup is exact only there).
+    """
 
     params: hk.Params
     predict: Callable[[jax.Array], jax.Array]
@@ -64,6 +95,8 @@ class FitResult:
     train_seconds: float
     equivariance_error: float
     num_params: int
+    epochs_run: int = 0
+    model_group_equivariance_error: float | None = None
     history: list = field(default_factory=list)
 
 
@@ -78,7 +111,10 @@ def fit(
     lr: float = 3e-3,
     seed: int = 0,
     evaluations: int = 40,
+    patience: int | None = None,
     augment: bool = False,
+    sample_scale: float = 1.0,
+    model_group: Group | None = None,
     progress: bool = True,
     description: str = "",
 ) -> FitResult:
@@ -91,13 +127,28 @@ def fit(
             fixed batch size ``batch = min(batch_size, len(train))``, so nothing recompiles.
         batch_size, lr, seed: Adam hyper-parameters and the seed of init and shuffling.
         evaluations: how many times the validation MSE is measured (early-stopping choice).
+        patience: stop after this many evaluations without a better validation MSE (None:
+            run every epoch; the best-validation parameters are kept either way).
         augment: apply a random group element to each training pair (MLP+augmentation).
+        sample_scale: standard deviation of the Lie-algebra coefficients of the group
+            elements used for augmentation and for the equivariance error (``scale`` of
+            `groups.Group.samples`); lower it for non-compact groups (Lorentz boosts).
+        model_group: the group the network is built for, to measure its own equivariance.
         progress: show a tqdm bar.
 
     Returns:
         `FitResult` with the test MSE (in the original units of y) of the best-validation
         parameters.
+
+    Raises:
+        ValueError: if ``epochs`` or ``batch_size`` is not positive or the splits differ in
+            their reps.
     """
+    if epochs < 1 or batch_size < 1:
+        raise ValueError(f"fit needs epochs >= 1 and batch_size >= 1; got {epochs}, {batch_size}.")
+    for split in (val, test):
+        if split.x.shape[1:] != train.x.shape[1:] or split.y.shape[1:] != train.y.shape[1:]:
+            raise ValueError("fit needs train, val and test splits of the same task.")
     stats = Standardization.from_data(train)
 
     def forward(x):
@@ -127,12 +178,13 @@ def fit(
     rng = np.random.default_rng(seed)
     batch = min(batch_size, len(train))
     steps = len(train) // batch
-    group_elements = _augmentation_sampler(train, seed) if augment else None
+    group_elements = _augmentation_sampler(train, seed, sample_scale) if augment else None
     eval_every = max(1, epochs // max(evaluations, 1))
-    best = (np.inf, params)
+    best, since_best = (np.inf, params, 0), 0
     history = []
     start = time.perf_counter()
     bar = tqdm(range(epochs), desc=description, disable=not progress, leave=False, mininterval=1.0)
+    epoch = 0
     for epoch in bar:
         order = rng.permutation(len(train))
         for k in range(steps):
@@ -145,29 +197,38 @@ def fit(
             val_mse = mse(params, val)
             history.append((epoch + 1, float(loss), val_mse))
             bar.set_postfix(train=f"{float(loss):.3g}", val=f"{val_mse:.3g}")
+            since_best += 1
             if val_mse < best[0]:
-                best = (val_mse, params)
+                best, since_best = (val_mse, params, epoch + 1), 0
+            if patience is not None and since_best >= patience:
+                break
+    bar.close()
     seconds = time.perf_counter() - start
-    best_val, params = best
-    error = equivariance_error(
-        lambda x: predict(params, x), train.rep_in, train.rep_out, x=test.x[:64]
-    )
+    best_val, params, _ = best
+
+    def check(group: Group) -> float:
+        rep_in, rep_out = train.reps_for(group)
+        fn = lambda x: predict(params, x)  # noqa: E731
+        return equivariance_error(fn, rep_in, rep_out, x=test.x[:64], sample_scale=sample_scale)
+
     return FitResult(
         params=params,
         predict=lambda x: predict(params, x),
         test_mse=mse(params, test),
         best_val_mse=float(best_val),
         train_seconds=seconds,
-        equivariance_error=error,
+        equivariance_error=check(train.group),
         num_params=int(hk.data_structures.tree_size(params)),
+        epochs_run=epoch + 1,
+        model_group_equivariance_error=None if model_group is None else check(model_group),
         history=history,
     )
 
 
-def _augmentation_sampler(data: RegressionData, seed: int):
+def _augmentation_sampler(data: RegressionData, seed: int, scale: float):
     """Applies an independent random group element to each (x, y) pair of a batch."""
     rng = np.random.default_rng(seed + 1)
-    pool = data.group.samples(512, seed=seed + 1)
+    pool = data.group.samples(512, seed=seed + 1, scale=scale)
     rho_in = np.stack([data.rep_in.rho(g) for g in pool]).astype(np.float32)
     rho_out = np.stack([data.rep_out.rho(g) for g in pool]).astype(np.float32)
 

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 
 from benchmarks import regression
-from benchmarks.datasets import o5_synthetic
-from benchmarks.training import Standardization, fit
+from benchmarks.datasets import inertia, o5_synthetic, particle_interaction
+from benchmarks.training import Standardization, fit, invariant_shift
+from emlp_core import V
+from groups import SO, O
 from layers import EMLP, MLP
 
 
@@ -38,6 +40,39 @@ def test_standardization_uses_one_scale_per_copy_and_shifts_only_scalars():
     assert stats.y_shift[0] != 0
 
 
+def test_standardization_shifts_only_along_invariants():
+    data = inertia(300, seed=0)
+    stats = Standardization.from_data(data)
+    assert np.all(stats.x_shift[:5] > 0) and np.all(stats.x_shift[5:] == 0)  # masses only
+    per_vector = stats.x_scale[5:].reshape(5, 3)
+    np.testing.assert_array_equal(per_vector, per_vector[:, :1].repeat(3, 1))  # one per vector
+    shift = stats.y_shift.reshape(3, 3)
+    np.testing.assert_allclose(shift, shift[0, 0] * np.eye(3), atol=1e-5)  # invariant part
+    np.testing.assert_allclose(
+        shift[0, 0], np.trace(data.y.reshape(-1, 3, 3), axis1=1, axis2=2).mean() / 3, rtol=1e-4
+    )
+    for g in O(3).samples(3, seed=0):  # shifting commutes with the group action
+        rho = data.rep_out.rho(g)
+        np.testing.assert_allclose(rho @ stats.y_shift, stats.y_shift, atol=1e-5)
+    lorentz = Standardization.from_data(particle_interaction(100, seed=0))
+    assert np.all(lorentz.x_shift == 0) and lorentz.y_shift[0] != 0
+    # a vector of SO(3) has no invariant direction: no shift
+    shift = invariant_shift(np.array([[1.0, 2.0, 3.0], [3.0, 0.0, 5.0]]), V(SO(3)))
+    np.testing.assert_allclose(shift, 0.0, atol=1e-12)
+
+
+def test_fit_stops_after_patience_and_checks_arguments():
+    train, val, test = o5_synthetic(40, 0), o5_synthetic(20, 1), o5_synthetic(20, 2)
+    network = lambda: MLP(train.rep_in, train.rep_out, train.group, ch=8, num_layers=1)  # noqa: E731
+    frozen = fit(network, train, val, test, epochs=100, lr=0.0, patience=2, progress=False)
+    assert frozen.epochs_run == 6  # evaluations every 2 epochs; never better after the first
+    assert len(frozen.history) == 3
+    with pytest.raises(ValueError, match="epochs"):
+        fit(network, train, val, test, epochs=0, progress=False)
+    with pytest.raises(ValueError, match="same task"):
+        fit(network, train, val, inertia(20, 2), epochs=1, progress=False)
+
+
 def test_emlp_learns_and_stays_equivariant_while_mlp_is_not():
     train, val, test = o5_synthetic(200, 0), o5_synthetic(100, 1), o5_synthetic(200, 2)
     common = dict(epochs=40, batch_size=100, progress=False)
@@ -61,49 +96,59 @@ def test_emlp_learns_and_stays_equivariant_while_mlp_is_not():
     assert emlp.num_params > 0 and len(emlp.history) > 0
 
 
-def test_cli_writes_json_and_plot(tmp_path, capsys):
-    out = tmp_path / "o5.json"
-    records = regression.main(
-        [
-            "--task",
-            "o5",
-            "--methods",
-            "emlp",
-            "mlp",
-            "mlp_aug",
-            "--sizes",
-            "50",
-            "--seeds",
-            "0",
-            "--epochs",
-            "2",
-            "--ch",
-            "16",
-            "--num-layers",
-            "1",
-            "--out",
-            str(out),
-            "--no-progress",
-        ]
-    )
+TINY = ["--sizes", "50", "--seeds", "0", "--epochs", "2", "--ch", "16", "--num-layers", "1"]
+KEYS = {
+    "task",
+    "method",
+    "variant",
+    "group",
+    "n_train",
+    "seed",
+    "test_mse",
+    "equivariance_error",
+    "train_seconds",
+}
+
+
+@pytest.mark.parametrize(
+    ("task", "variants"),
+    [
+        ("o5", ["emlp-O5", "emlp-SO5", "mlp", "mlp_aug"]),
+        ("inertia", ["emlp-SO3", "mlp_aug"]),
+        ("lorentz", ["emlp-SO13p", "mlp"]),
+    ],
+)
+def test_cli_writes_json_and_plot(tmp_path, capsys, task, variants):
+    out = tmp_path / f"{task}.json"
+    methods = sorted({v.split("-")[0] for v in variants})
+    groups = [v.split("-")[1] for v in variants if v.startswith("emlp-")]
+    argv = ["--task", task, "--methods", *methods, "--groups", *groups, *TINY]
+    records = regression.main([*argv, "--out", str(out), "--no-progress"])
     saved = json.loads(out.read_text())
-    assert saved == records and len(saved) == 3
-    keys = {
-        "task",
-        "method",
-        "group",
-        "n_train",
-        "seed",
-        "test_mse",
-        "equivariance_error",
-        "train_seconds",
-    }
-    assert all(keys <= set(r) for r in saved)
+    assert saved == records and sorted(r["variant"] for r in saved) == sorted(variants)
+    assert all(KEYS <= set(r) for r in saved)
+    assert all(r["task"] == task and r["n_train"] == 50 and r["epochs"] == 2 for r in saved)
+    emlp = [r for r in saved if r["method"] == "emlp"]
+    assert all(r["model_group_equivariance_error"] < 1e-4 for r in emlp)
     assert out.with_suffix(".png").stat().st_size > 1000
     printed = capsys.readouterr().out
-    assert "test MSE" in printed and "emlp" in printed
+    assert "test MSE" in printed and variants[0] in printed
 
 
-def test_cli_rejects_bad_sizes():
+def test_cli_rejects_bad_arguments():
     with pytest.raises(SystemExit):
         regression.main(["--sizes", "0"])
+    with pytest.raises(SystemExit):
+        regression.main(["--task", "o5", "--groups", "SO3"])
+    with pytest.raises(SystemExit):
+        regression.main(["--task", "qm9"])
+    with pytest.raises(ValueError, match="unknown task"):
+        regression.run("qm9")
+    with pytest.raises(ValueError, match="group variants"):
+        regression.run("inertia", ["emlp"], groups=["O5"])
+    with pytest.raises(ValueError, match="sizes"):
+        regression.run("o5", ["mlp"], sizes=[0])
+
+
+def test_paper_schedule():
+    assert [regression.paper_epochs(n) for n in (100, 1000, 10000, 900_001)] == [1000, 900, 90, 1]
