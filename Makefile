@@ -21,7 +21,7 @@ demo: $(STAMP)
 	$(BIN)/python -m benchmarks.regression --task o5 --quick
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.regression --task o5
+	$(BIN)/python -m benchmarks.suite
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
