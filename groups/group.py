@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 import scipy.linalg
 
+from groups._arrays import real_float64
 from groups.lie_algebra import closure_residual
 
 __all__ = ["Group"]
@@ -34,13 +35,7 @@ def _as_generators(value, argument: str) -> np.ndarray | None:
     """Converts generators to a float64 array of shape (k, d, d), or None when absent."""
     if value is None:
         return None
-    try:
-        array = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"{argument} must be an array of real matrices with shape (k, d, d); "
-            f"could not convert a {type(value).__name__} to float64 ({error})."
-        ) from error
+    array = real_float64(value, argument, "an array of real matrices with shape (k, d, d)")
     if array.ndim != 3 or array.shape[1] != array.shape[2]:
         hint = " (wrap a single matrix A as [A])" if array.ndim == 2 else ""
         raise ValueError(
@@ -80,7 +75,8 @@ class Group:
             non-finite values, the two arrays disagree on ``d``, a discrete generator is
             singular, neither array is given (the dimension ``d`` is then unknown), or
             ``strict`` is set and the Lie algebra does not close.
-        TypeError: if a generator array cannot be converted to float64.
+        TypeError: if a generator array cannot be converted to float64, or is complex
+            (realify complex matrices first, as `groups.U` does).
 
     Warns:
         RuntimeWarning: if the Lie algebra does not close (``strict=False``), with the

@@ -20,6 +20,8 @@ import hashlib
 import numpy as np
 import scipy.linalg
 
+from groups._arrays import real_float64
+
 __all__ = [
     "closure_residual",
     "structure_constants",
@@ -37,13 +39,7 @@ _CONSTANTS_CACHE: dict[tuple, tuple[np.ndarray, float]] = {}
 def _as_algebra(algebra) -> np.ndarray:
     """The basis as a float64 array ``(D, d, d)``, from a Group or an array."""
     value = getattr(algebra, "lie_algebra", algebra)
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            "algebra must be a Group or an array (D, d, d) of real matrices; could not "
-            f"convert a {type(value).__name__} to float64 ({error})."
-        ) from error
+    array = real_float64(value, "algebra", "a Group or an array (D, d, d) of real matrices")
     if array.ndim != 3 or array.shape[1] != array.shape[2]:
         raise ValueError(
             f"algebra must have shape (D, d, d), a stack of square matrices; got {array.shape}."

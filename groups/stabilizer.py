@@ -38,6 +38,7 @@ import scipy.linalg
 import scipy.sparse
 import scipy.sparse.csgraph
 
+from groups._arrays import real_float64
 from groups.group import Group
 
 __all__ = ["stabilizer", "stabilizer_algebra"]
@@ -54,13 +55,7 @@ def _check_tensors(tensors) -> list[np.ndarray]:
         raise ValueError("stabilizer needs at least one tensor of shape (d,) * k; got none.")
     arrays, d = [], None
     for index, tensor in enumerate(tensors):
-        try:
-            array = np.asarray(tensor, dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            raise TypeError(
-                f"tensors[{index}] must be a real array of shape (d,) * k; could not convert a "
-                f"{type(tensor).__name__} to float64 ({error})."
-            ) from error
+        array = real_float64(tensor, f"tensors[{index}]", "a real array of shape (d,) * k")
         if array.ndim == 0 or len(set(array.shape)) != 1:
             raise ValueError(
                 f"tensors[{index}] must have shape (d,) * k with k >= 1 equal axes; got shape "
@@ -153,7 +148,7 @@ def stabilizer_algebra(*tensors, covariant: bool = False, tol: float | None = No
         float64 ``(r, d, d)``, orthonormal in the Frobenius inner product, canonical.
 
     Raises:
-        TypeError: if a tensor is not a real array.
+        TypeError: if a tensor is not a real array (complex tensors are refused).
         ValueError: if no tensor is given, a tensor is not of shape ``(d,) * k``, the
             tensors disagree on ``d``, or hold non-finite values.
         RuntimeError: if the computed basis fails verification.
@@ -245,7 +240,7 @@ def stabilizer(
         orthonormal.
 
     Raises:
-        TypeError: if a tensor is not a real array.
+        TypeError: if a tensor is not a real array (complex tensors are refused).
         ValueError: if no tensor is given or the shapes are not ``(d,) * k`` for one ``d``.
 
     Example:

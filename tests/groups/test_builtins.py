@@ -294,6 +294,16 @@ def test_orthochronous_and_determinant_components_are_reached():
     assert components(SO13p()) == {(True, True)}
 
 
+def test_disconnected_groups_reach_every_component():
+    """The discrete generators are what reach det < 0 (GL, D) and the components of O(1,1)."""
+    assert {bool(np.linalg.det(g) > 0) for g in GL(3).samples(30, seed=1)} == {True, False}
+    assert {bool(np.linalg.det(g) > 0) for g in GL(3).discrete_generators} == {False}
+    assert {bool(np.linalg.det(g) > 0) for g in D(6).samples(30, seed=1)} == {True, False}
+    components = {(bool(np.linalg.det(g) > 0), bool(g[0, 0] > 0)) for g in O11().samples(60)}
+    assert len(components) == 4
+    assert {bool(g[0, 0] > 0) for g in SO11p().samples(20, scale=2.0)} == {True}
+
+
 def test_dimension_formulas():
     for n in range(2, 6):
         assert SL(n).lie_algebra.shape[0] == n * n - 1

@@ -118,6 +118,22 @@ def test_non_numeric_generators_are_a_type_error():
         Group(lie_algebra=[["a"]])
 
 
+def test_ragged_generators_are_a_type_error_naming_the_expected_shape():
+    with pytest.raises(TypeError, match=r"lie_algebra must be .*shape \(k, d, d\).*list"):
+        Group(lie_algebra=[np.eye(2), np.eye(3)])
+
+
+def test_complex_generators_are_refused_not_truncated():
+    """numpy would cast i*sigma_x to the zero matrix; the group must refuse it instead."""
+    i_sigma_x = np.array([[[0.0, 1j], [1j, 0.0]]])
+    with pytest.raises(TypeError, match=r"lie_algebra .*complex array of shape \(1, 2, 2\)"):
+        Group(lie_algebra=i_sigma_x)
+    with pytest.raises(TypeError, match="discrete_generators .*Realify"):
+        Group(discrete_generators=[np.diag([1.0, 1j])])
+    real_valued = SO(2).lie_algebra.astype(np.complex128)  # zero imaginary parts: accepted
+    assert Group(lie_algebra=real_valued) == SO(2)
+
+
 @pytest.mark.parametrize("ctor", [SO, O, S, Z, Trivial])
 def test_builtin_argument_errors(ctor):
     with pytest.raises(ValueError, match=">= 1"):

@@ -101,6 +101,8 @@ def test_errors_name_what_was_received():
         algebra_rank(np.full((1, 2, 2), np.inf))
     with pytest.raises(TypeError, match="Group or an array"):
         closure_residual([["a"]])
+    with pytest.raises(TypeError, match=r"algebra must be .*complex array of shape \(1, 2, 2\)"):
+        killing_form(1j * SO(2).lie_algebra)
 
 
 def test_group_caches_its_closure_residual():

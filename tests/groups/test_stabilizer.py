@@ -143,6 +143,7 @@ def test_default_name_and_custom_name():
         ),
         ((np.full((2, 2), np.nan),), ValueError, "non-finite"),
         (([["a", "b"], ["c", "d"]],), TypeError, r"tensors\[0\] must be a real array"),
+        ((np.eye(2), np.diag([1.0, 1j])), TypeError, r"tensors\[1\] .*complex array"),
         ((np.zeros((101, 101)),), ValueError, "d = 101"),
     ],
 )
