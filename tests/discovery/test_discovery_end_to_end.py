@@ -21,6 +21,8 @@ def emlp_on(group, seed=0, ch=32):
 def test_emlp_on_the_discovered_so3_is_equivariant_under_the_exact_so3():
     result = discover_lie_algebra(lambda x: jnp.sum(x**2), 3)
     model = emlp_on(to_group(result, name="discovered so(3)"))
+    x = np.random.default_rng(1).standard_normal((4, 6)).astype(np.float32)
+    assert np.asarray(model(x)).dtype == np.float32  # the 1e-5 is float32's tolerance
     exact = SO(3)
     error = assert_equivariant(model, (2 * V)(exact), V(exact), exact, rtol=1e-5)
     assert error < 1e-5
