@@ -17,6 +17,7 @@ import scipy.linalg
 import scipy.sparse.linalg
 from scipy.sparse.linalg import LinearOperator
 
+from emlp_core.memory import check_memory
 from emlp_core.nullspace import orthonormalize, restricted_nullspace
 
 __all__ = ["iterative_nullspace"]
@@ -36,6 +37,17 @@ def iterative_nullspace(
     constraint: LinearOperator, tol: float | None, label: str, block: int = 8, seed: int = 0
 ) -> np.ndarray:
     """Orthonormal basis ``(n, r)`` of the nullspace of a lazy constraint ``(m, n)``.
+
+    Args:
+        constraint: the stacked constraint operator.
+        tol: relative singular-value cut-off (None: the default rule).
+        label: names the problem in warnings and errors.
+        block: the number of random trial vectors projected first (doubled until enough).
+        seed: seed of the trial vectors.
+
+    Raises:
+        ValueError: when the trial vectors (more than the nullspace dimension) would exceed
+            the memory limit ``EMLP_SOLVER_MEMORY_GB``; checked before each new block.
 
     Example:
         >>> from emlp_core.operators import KroneckerSum
@@ -63,6 +75,11 @@ def iterative_nullspace(
     projected = np.zeros((n, 0))
     while True:
         size = min(block, n + 1 - projected.shape[1])
+        columns = projected.shape[1] + size  # the block grows with the nullspace dimension
+        check_memory(
+            8.0 * n * (3 * columns + 16) + 8.0 * columns**2,
+            f"the iterative solve of {label} (size {n}, {columns} trial vectors)",
+        )
         fresh = np.stack(
             [_project(constraint, x, scale) for x in rng.standard_normal((size, n))], axis=1
         )

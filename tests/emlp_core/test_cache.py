@@ -1,14 +1,17 @@
+import errno
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse
 
 from emlp_core import V, equivariant_basis
 from emlp_core import cache as basis_cache
-from emlp_core.solver import clear_cache
-from groups import SO
+from emlp_core.solver import clear_cache, solve_reports
+from groups import SO, S
 
 REP = (V**4)(SO(3))
 
@@ -55,12 +58,45 @@ def test_a_readable_entry_with_wrong_content_is_rejected(cache_dir):
     np.testing.assert_allclose(equivariant_basis(REP), expected)
 
 
+def test_a_readable_sparse_entry_with_wrong_content_is_rejected(cache_dir):
+    rep = (V**3)(S(4))
+    expected = equivariant_basis(rep)
+    (entry,) = _entries(cache_dir)
+    basis_cache.store(entry.stem, scipy.sparse.csc_array(np.eye(64)[:, :5]), "orbits")
+    clear_cache()
+    np.testing.assert_array_equal(equivariant_basis(rep).toarray(), expected.toarray())
+    (report,) = solve_reports(rep)
+    assert report.source == "solved"
+
+
 def test_an_unwritable_cache_location_still_solves(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("this is a file, so nothing can be created below it")
     monkeypatch.setenv("EMLP_CACHE_DIR", str(blocker / "bases"))
     clear_cache()
     assert equivariant_basis(REP).shape == (81, 3)
+
+
+def test_a_read_only_cache_directory_is_read_and_still_solves(cache_dir, monkeypatch):
+    expected = equivariant_basis(REP)
+    (entry,) = _entries(cache_dir)
+    cache_dir.chmod(0o555)
+    try:
+        if os.access(cache_dir, os.W_OK):  # root ignores the mode bits: refuse writes anyway
+
+            def read_only(*args, **kwargs):
+                raise PermissionError(errno.EROFS, "Read-only file system", str(cache_dir))
+
+            monkeypatch.setattr(basis_cache.tempfile, "mkstemp", read_only)
+        clear_cache()
+        (report,) = solve_reports(REP)
+        assert report.source == "disk"  # existing entries are still used
+        np.testing.assert_array_equal(equivariant_basis(REP), expected)
+        assert equivariant_basis((V**3)(SO(3))).shape == (27, 1)  # a new type is solved
+        assert _entries(cache_dir) == [entry]  # and nothing is written
+        assert not list(cache_dir.glob(".*"))
+    finally:
+        cache_dir.chmod(0o755)
 
 
 def test_the_disk_cache_can_be_disabled(tmp_path, monkeypatch):
@@ -82,7 +118,7 @@ def test_two_processes_writing_the_same_key_leave_a_valid_file(cache_dir):
         "from emlp_core import V, equivariant_basis; from groups import SO; "
         "equivariant_basis((V**6)(SO(3)))"
     )
-    env = {**__import__("os").environ, "EMLP_CACHE_DIR": str(cache_dir)}
+    env = {**os.environ, "EMLP_CACHE_DIR": str(cache_dir)}
     procs = [subprocess.Popen([sys.executable, "-c", script], env=env) for _ in range(2)]
     assert all(p.wait(timeout=120) == 0 for p in procs)
     (entry,) = _entries(cache_dir)

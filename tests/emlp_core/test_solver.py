@@ -201,3 +201,72 @@ def test_impossible_requests_fail_fast_with_the_documented_error(rep):
     with pytest.raises(ValueError, match=r"needs about .* above the limit .*EMLP_SOLVER_MEMORY_GB"):
         equivariant_basis(rep)
     assert time.perf_counter() - start < 1.0
+
+
+SIGNED3 = Group(  # signed permutations without a Lie algebra: the pure orbit strategy
+    discrete_generators=[np.diag([-1.0, 1.0, 1.0]), np.roll(np.eye(3), 1, axis=0)], name="signed"
+)
+
+
+@pytest.mark.parametrize(
+    "rep",
+    [(V**11)(O(3)), (V**10)(SIGNED3)],
+    ids=["orbits-vs-weights-choice", "signed-orbit-graph"],
+)
+def test_memory_is_checked_before_the_allocation_it_guards(monkeypatch, rep):
+    import tracemalloc
+
+    limit_gb = 0.01
+    monkeypatch.setenv("EMLP_SOLVER_MEMORY_GB", str(limit_gb))
+    monkeypatch.setenv("EMLP_CACHE_DIR", "off")
+    solver.clear_cache()
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"needs about .* above the limit"):
+            equivariant_basis(rep)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= limit_gb * 2**30  # refused before, not after, the large arrays
+
+
+@pytest.mark.parametrize(
+    "rep, wrong",
+    [
+        ((V**2)(SO(3)), lambda good: np.eye(9)[:, :1]),  # not invariant
+        ((V**2)(SO(3)), lambda good: 2.0 * good),  # not orthonormal
+        ((V**2)(SO(3)), lambda good: scipy.sparse.csc_array(np.eye(9)[:, :1])),  # sparse, algebra
+        ((V**2)(S(3)), lambda good: scipy.sparse.csc_array(np.eye(9)[:, :1])),  # sparse, discrete
+        ((V**2)(O(3)), lambda good: scipy.sparse.csc_array(np.eye(9)[:, [0]])),  # both
+    ],
+    ids=["dense-residual", "orthonormality", "sparse-lie", "sparse-discrete", "sparse-both"],
+)
+def test_a_strategy_result_that_is_wrong_is_refused_and_not_cached(monkeypatch, rep, wrong):
+    monkeypatch.setenv("EMLP_CACHE_DIR", "off")
+    solver.clear_cache()
+    basis = wrong(equivariant_basis(rep, sparse=False))
+    solver.clear_cache()
+    monkeypatch.setattr(solver, "_solve", lambda *args: (basis, "dense"))
+    with pytest.raises(RuntimeError, match="failed verification"):
+        equivariant_basis(rep)
+    assert not solver.cache.memory
+
+
+def test_a_long_solve_shows_a_progress_bar_and_a_short_one_does_not(monkeypatch, capsys):
+    monkeypatch.setenv("EMLP_CACHE_DIR", "off")
+    monkeypatch.setattr(solver, "PROGRESS_DELAY_S", 0.2)
+    monkeypatch.setattr(solver, "_PROGRESS_INTERVAL_S", 0.05)
+    solver.clear_cache()
+    equivariant_basis((V**2)(SO(3)))
+    assert "solving (V**2)" not in capsys.readouterr().err
+    original = solver._solve
+
+    def slow(*args):
+        time.sleep(0.6)
+        return original(*args)
+
+    monkeypatch.setattr(solver, "_solve", slow)
+    equivariant_basis((V**3)(SO(3)))  # one tensor type: the bar must show during its solve
+    err = capsys.readouterr().err
+    assert "solving (V**3)(SO(3)) (size 27): 00:00" in err
+    assert err.count("solving (V**3)") >= 3  # refreshed while running, not only at the end

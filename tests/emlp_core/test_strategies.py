@@ -5,9 +5,11 @@ import pytest
 import scipy.linalg
 import scipy.sparse
 
+import emlp_core.solver as solver
 from emlp_core import T, V, equivariant_basis
 from emlp_core.solver import clear_cache, monomial_basis
-from groups import SO, Group, O, S, Z
+from groups import O13 as BUILTIN_O13
+from groups import SO, Group, O, S, SO13p, Z
 
 ETA = np.diag([1.0, -1.0, -1.0, -1.0])
 
@@ -55,6 +57,23 @@ def principal_angle(first: np.ndarray, second: np.ndarray) -> float:
 
 def dense_of(basis) -> np.ndarray:
     return basis.toarray() if scipy.sparse.issparse(basis) else np.asarray(basis)
+
+
+def assert_verified(rep, basis, rtol: float = 1e-10) -> None:
+    """Orthonormal float64 columns, each constraint block relatively below ``rtol``.
+
+    Uses the lazy Kronecker blocks (never a dense ``(n, n)`` matrix), so it works at sizes
+    where ``rep.rho(g)`` would not fit; the blocks themselves are checked against their
+    dense matrices in ``test_operators``.
+    """
+    basis = dense_of(basis)
+    assert basis.dtype == np.float64
+    np.testing.assert_allclose(basis.T @ basis, np.eye(basis.shape[1]), atol=1e-12)
+    for summand in rep.canonical_form():
+        for positions in summand.positions:
+            local = basis[positions]  # this copy's rows, in the type's own layout
+            for op, bound in summand.monomial.constraint_blocks():
+                assert np.linalg.norm(op @ local) <= rtol * bound * max(1.0, np.linalg.norm(local))
 
 
 CASES = [
@@ -125,11 +144,12 @@ def test_so3_riordan_counts_at_sizes_dense_cannot_reach(k, count):
         assert np.linalg.norm(op @ basis) <= 1e-10 * bound * np.sqrt(count)
 
 
-@pytest.mark.parametrize("n, k, count", [(6, 5, 52), (10, 4, 15), (4, 5, 51)])
+@pytest.mark.parametrize("n, k, count", [(6, 5, 52), (10, 4, 15), (4, 5, 51), (10, 5, 52)])
 def test_symmetric_group_counts_are_bell_numbers_or_restricted(n, k, count):
-    assert (
-        equivariant_basis((V**k)(S(n))).shape[1] == count
-    )  # S(4) on V^5: partitions in <= 4 blocks
+    rep = (V**k)(S(n))  # S(4) on V^5: partitions in <= 4 blocks
+    basis = equivariant_basis(rep)
+    assert basis.shape == (n**k, count)
+    assert_verified(rep, basis)
 
 
 @pytest.mark.parametrize("n, k", [(6, 4), (6, 6), (7, 4)])
@@ -137,11 +157,31 @@ def test_orthogonal_pairings(n, k):
     def double_factorial(m):
         return 1 if m <= 0 else m * double_factorial(m - 2)
 
-    assert equivariant_basis((V**k)(O(n))).shape[1] == double_factorial(k - 1)
+    rep = (V**k)(O(n))
+    basis = equivariant_basis(rep)
+    assert basis.shape == (n**k, double_factorial(k - 1))
+    assert_verified(rep, basis)
 
 
-def test_lorentz_counts_from_the_reference():
-    assert equivariant_basis((V**2 >> V**2)(SO13P)).shape[1] == 4  # three pairings + Levi-Civita
-    assert equivariant_basis((V**2 >> V**2)(O13)).shape[1] == 3
-    metric = equivariant_basis((V.T**2)(SO13P))[:, 0].reshape(4, 4)
+@pytest.mark.parametrize(
+    "group, count",
+    [(SO13P, 4), (O13, 3), (SO13p(), 4), (BUILTIN_O13(), 3)],  # three pairings (+ Levi-Civita)
+    ids=["local-SO+(1,3)", "local-O(1,3)", "groups.SO13p", "groups.O13"],
+)
+def test_lorentz_counts_from_the_reference(group, count):
+    rep = (V**2 >> V**2)(group)
+    basis = equivariant_basis(rep)
+    assert basis.shape == (256, count)
+    assert_verified(rep, basis)
+    metric = equivariant_basis((V.T**2)(group))[:, 0].reshape(4, 4)
     np.testing.assert_allclose(metric / metric[0, 0], ETA, atol=1e-12)
+
+
+def test_auto_reaches_the_iterative_fallback_for_an_algebra_without_structure(monkeypatch):
+    # no discrete generators and no diagonalisable generic element: neither orbits nor
+    # weights apply; once a dense solve is over the limit, "auto" must pick "iterative"
+    monkeypatch.setenv("EMLP_SOLVER_MEMORY_GB", "0.015")  # < 8 * 729**2 * (3 + 4) bytes
+    (summand,) = (V**6)(HEISENBERG).canonical_form()
+    assert solver._choose(summand.monomial, [], None) == "iterative"
+    monkeypatch.delenv("EMLP_SOLVER_MEMORY_GB")
+    assert solver._choose(summand.monomial, [], None) == "dense"
