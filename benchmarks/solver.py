@@ -5,18 +5,20 @@ Usage::
     python -m benchmarks.solver            # every case, each in a fresh process
     python -m benchmarks.solver --only so3 # cases whose name contains "so3"
 
-Each case runs in a fresh Python process with the disk cache disabled (``--warm`` cases
-first fill a private cache directory, then time a second fresh process reading it). The
-table gives our time, the emlp figure measured on the same kind of 2-core CPU
-(``../shared/REFERENCE.md``: emlp 1.0.3, jax 0.4.23, first call in a fresh process) and the
-speed-up; JSON records (``case, size, basis_dim, seconds, strategy, residual``) go to
-``--out`` (default ``benchmarks/results/solver.json``).
+Each case runs in a fresh Python process with the disk cache disabled; the model cases
+run twice, "cold" (empty private cache directory) and "warm" (a second fresh process
+reading what the first wrote). The table gives our time, the emlp figure measured on the
+same kind of 2-core CPU (``../shared/REFERENCE.md``: emlp 1.0.3, jax 0.4.23, first call in
+a fresh process), the speed-up and the child's peak resident memory; JSON records
+(``case, size, basis_dim, seconds, strategy, residual, emlp_seconds, speedup,
+peak_rss_mb``) go to ``--out`` (default ``benchmarks/results/solver.json``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import tempfile
 import time
@@ -87,6 +89,7 @@ def _basis_child(expression: str) -> dict:
         "residual": max((float(r.residual) for r in reports), default=0.0),
         "types": len(reports),
         "assembled": assembled,
+        "peak_rss_mb": _peak_rss_mb(),
     }
 
 
@@ -117,6 +120,7 @@ def _model_child(rep_in: str, rep_out: str, group: str) -> dict:
         "init_compile_seconds": time.perf_counter() - start - construction,
         "strategy": "model",
         "residual": 0.0,
+        "peak_rss_mb": _peak_rss_mb(),
     }
 
 
@@ -126,7 +130,7 @@ def run(only: str | None = None) -> list[dict]:
         if only and only not in name:
             continue
         result = run_child("benchmarks.solver", ["basis", expression])
-        records.append({"case": name, "emlp_seconds": emlp, "note": note, **result})
+        records.append(_record(name, emlp, note, result))
         _print_row(records[-1])
     for name, (rep_in, rep_out, group, emlp) in MODEL_CASES.items():
         if only and only not in name:
@@ -135,20 +139,17 @@ def run(only: str | None = None) -> list[dict]:
             cold = run_child("benchmarks.solver", ["model", rep_in, rep_out, group], cache_dir)
             warm = run_child("benchmarks.solver", ["model", rep_in, rep_out, group], cache_dir)
         note = "construction = bases + parameter shapes (jax.eval_shape); init compile apart"
-        records.append(
-            {"case": f"{name}-cold", "emlp_seconds": emlp, "note": f"cache empty; {note}", **cold}
-        )
+        records.append(_record(f"{name}-cold", emlp, f"cache empty; {note}", cold))
         _print_row(records[-1])
-        records.append(
-            {
-                "case": f"{name}-warm",
-                "emlp_seconds": emlp,
-                "note": f"disk cache filled; {note}",
-                **warm,
-            }
-        )
+        records.append(_record(f"{name}-warm", emlp, f"disk cache filled; {note}", warm))
         _print_row(records[-1])
     return records
+
+
+def _record(case: str, emlp: float | None, note: str, result: dict) -> dict:
+    record = {"case": case, "emlp_seconds": emlp, "note": note, **result}
+    record["speedup"] = _speedup(record)
+    return record
 
 
 def _speedup(record: dict) -> float | None:
@@ -157,9 +158,14 @@ def _speedup(record: dict) -> float | None:
     return None
 
 
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB (Linux reports ``ru_maxrss`` in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 _HEADER = (
     f"{'case':<38} {'size':>9} {'dim':>7} {'seconds':>9} {'emlp s':>7} {'speed-up':>9} "
-    f"{'strategy':<16} {'residual':>9}"
+    f"{'strategy':<16} {'residual':>9} {'peak MB':>8}"
 )
 
 
@@ -172,7 +178,7 @@ def _print_row(r: dict) -> None:
     ratio = f"{speedup:.0f}x" if speedup else "-"
     print(
         f"{r['case']:<38} {r['size']:>9} {r['basis_dim']:>7} {r['seconds']:>9.3f} {emlp:>7} "
-        f"{ratio:>9} {r['strategy']:<16} {r['residual']:>9.1e}",
+        f"{ratio:>9} {r['strategy']:<16} {r['residual']:>9.1e} {r['peak_rss_mb']:>8.0f}",
         flush=True,
     )
 

@@ -10,6 +10,8 @@ def test_solver_benchmark_runs_a_case_in_a_fresh_process(tmp_path, capsys):
     assert record == records[0]
     assert record["basis_dim"] == 5 and record["size"] == 1000 and record["strategy"] == "orbits"
     assert {"case", "size", "basis_dim", "seconds", "strategy", "residual"} <= set(record)
+    assert record["speedup"] == record["emlp_seconds"] / record["seconds"]
+    assert 10 < record["peak_rss_mb"] < 4096  # a real measurement of the child process
     assert "speed-up" in capsys.readouterr().out
 
 
