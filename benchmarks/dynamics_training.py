@@ -20,43 +20,15 @@ import optax
 from tqdm.auto import tqdm
 
 from benchmarks.spring_pendulum import PendulumData, angular_momentum_z, hamiltonian, rk4_rollout
-from benchmarks.training import invariant_shift
-from emlp_core import Rep
 from groups import Group
-from layers import equivariance_error
+from layers import copy_statistics, equivariance_error
 
 __all__ = [
-    "state_standardization",
     "relative_error",
     "rollout_metrics",
     "DynamicsFit",
     "fit_dynamics",
 ]
-
-
-def state_standardization(states: np.ndarray, rep: Rep) -> tuple[np.ndarray, np.ndarray]:
-    """Equivariance-preserving ``(shift, scale)`` of states ``(n, rep.size())``.
-
-    The shift is the mean projected onto the invariant vectors of ``rep`` (for rotations
-    about z: the mean height of each body and of each momentum); the scale is the RMS of
-    each centred copy (one number per 3-vector).
-
-    Example:
-        >>> from groups import SO, Embed
-        >>> from emlp_core import V
-        >>> rep = V(Embed(SO(2), 3, [0, 1]))
-        >>> shift, scale = state_standardization(np.array([[1.0, 0, -2], [-1, 0, -4]]), rep)
-        >>> shift.round(6).tolist(), scale.round(6).tolist()
-        ([0.0, 0.0, -3.0], [0.816497, 0.816497, 0.816497])
-    """
-    states = np.asarray(states, dtype=np.float64)
-    shift = invariant_shift(states, rep)
-    centred = states - shift
-    scale = np.ones(rep.size())
-    for summand in rep.canonical_form():
-        for positions in summand.positions:
-            scale[positions] = max(float(np.sqrt(np.mean(centred[:, positions] ** 2))), 1e-8)
-    return shift, scale
 
 
 def relative_error(pred: np.ndarray, true: np.ndarray) -> np.ndarray:
@@ -155,7 +127,8 @@ def fit_dynamics(
 
     Args:
         network: builds the Haiku dynamics module (`layers.dynamics`) given the input
-            standardisation (see `state_standardization`); called inside ``hk.transform``.
+            standardisation (`layers.copy_statistics` of the training states: invariant
+            shift, per-coordinate RMS scale); called inside ``hk.transform``.
         data: chunks and test rollouts (`benchmarks.spring_pendulum.pendulum_data`).
         epochs: passes over the training chunks (``len(train) // batch`` steps each).
         batch_size, lr, seed: Adam hyper-parameters and the seed of init and shuffling.
@@ -177,7 +150,8 @@ def fit_dynamics(
             f"fit_dynamics needs positive epochs, batch_size, substeps; got "
             f"{epochs}, {batch_size}, {substeps}."
         )
-    shift, scale = state_standardization(data.train.reshape(-1, data.train.shape[-1]), data.rep_in)
+    states = data.train.reshape(-1, data.train.shape[-1])
+    shift, scale = copy_statistics(states, data.rep_in, scale_by="coordinate")
     model = hk.without_apply_rng(hk.transform(lambda z: network(shift=shift, scale=scale)(z)))
     params = jax.jit(model.init)(jax.random.PRNGKey(seed), jnp.asarray(data.train[:2, 0]))
     output_layer = list(params)[-1]

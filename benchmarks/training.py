@@ -20,63 +20,22 @@ import optax
 from tqdm.auto import tqdm
 
 from benchmarks.datasets import RegressionData
-from emlp_core import Rep
 from groups import Group
-from layers import equivariance_error
+from layers import Standardization, Standardize, equivariance_error, standardization
 
-__all__ = ["Standardization", "FitResult", "fit", "invariant_shift"]
-
-
-@dataclass(frozen=True)
-class Standardization:
-    """Affine maps ``x -> (x - x_shift) / x_scale`` and ``y -> y * y_scale + y_shift``.
-
-    Computed per canonical copy of the reps: a scale is one number per copy (a scalar
-    multiple commutes with every group action) and the shift is the mean projected onto
-    the invariant vectors of the rep (`invariant_shift`: the mean of a scalar copy, the
-    multiple of the identity in an O(3) ``V**2`` target, nothing for vectors of O(n)), so
-    standardising never breaks equivariance, also for every subgroup of the data's group.
-    """
-
-    x_shift: np.ndarray
-    x_scale: np.ndarray
-    y_shift: np.ndarray
-    y_scale: np.ndarray
-
-    @classmethod
-    def from_data(cls, data: RegressionData) -> Standardization:
-        x_shift, x_scale = _per_copy_stats(data.x, data.rep_in)
-        y_shift, y_scale = _per_copy_stats(data.y, data.rep_out)
-        return cls(x_shift, x_scale, y_shift, y_scale)
+__all__ = ["FitResult", "fit", "data_standardization"]
 
 
-def invariant_shift(values: np.ndarray, rep: Rep) -> np.ndarray:
-    """The mean of ``values (n, rep.size())`` projected onto the invariant vectors of ``rep``.
-
-    Subtracting an invariant vector ``c`` (``rho(g) c = c``) commutes with the group action,
-    so this is the largest equivariance-preserving shift. Returns float64 ``(rep.size(),)``.
+def data_standardization(data: RegressionData) -> Standardization:
+    """`layers.standardization` of a dataset: norm-scaled inputs, coordinate-scaled targets.
 
     Example:
-        >>> from groups import O
-        >>> from emlp_core import V
-        >>> y = np.stack([np.eye(3).ravel() * 2 + [1, 0, 0, 0, 0, 0, 0, 0, 0]] * 4)
-        >>> invariant_shift(y, (V**2)(O(3))).reshape(3, 3).round(3)  # 2 I + trace part
-        array([[2.333, 0.   , 0.   ],
-               [0.   , 2.333, 0.   ],
-               [0.   , 0.   , 2.333]])
+        >>> from benchmarks.datasets import o5_synthetic
+        >>> stats = data_standardization(o5_synthetic(200, seed=0))
+        >>> stats.x_scale.shape, bool(np.all(stats.x_shift == 0))
+        ((10,), True)
     """
-    basis = np.asarray(rep.equivariant_basis(sparse=False))
-    return basis @ (basis.T @ np.asarray(values, dtype=np.float64).mean(axis=0))
-
-
-def _per_copy_stats(values: np.ndarray, rep) -> tuple[np.ndarray, np.ndarray]:
-    shift = invariant_shift(values, rep)
-    centred = values - shift
-    scale = np.ones(values.shape[1])
-    for summand in rep.canonical_form():
-        for positions in summand.positions:
-            scale[positions] = max(float(np.sqrt(np.mean(centred[:, positions] ** 2))), 1e-8)
-    return shift.astype(np.float32), scale.astype(np.float32)
+    return standardization(data.x, data.y, data.rep_in, data.rep_out)
 
 
 @dataclass
@@ -149,11 +108,10 @@ def fit(
     for split in (val, test):
         if split.x.shape[1:] != train.x.shape[1:] or split.y.shape[1:] != train.y.shape[1:]:
             raise ValueError("fit needs train, val and test splits of the same task.")
-    stats = Standardization.from_data(train)
+    stats = data_standardization(train)
 
     def forward(x):
-        z = (x - stats.x_shift) / stats.x_scale
-        return network()(z) * stats.y_scale + stats.y_shift
+        return Standardize(network(), stats)(x)
 
     model = hk.without_apply_rng(hk.transform(forward))
     key = jax.random.PRNGKey(seed)

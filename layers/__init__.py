@@ -18,6 +18,8 @@ from layers.hidden import gated as gated
 from layers.hidden import uniform_rep as uniform_rep
 from layers.standardize import Standardization as Standardization
 from layers.standardize import Standardize as Standardize
+from layers.standardize import copy_statistics as copy_statistics
+from layers.standardize import invariant_shift as invariant_shift
 from layers.standardize import standardization as standardization
 
 __all__ = [
@@ -34,9 +36,11 @@ __all__ = [
     "Standardization",
     "Standardize",
     "assert_equivariant",
+    "copy_statistics",
     "equivariance_error",
     "gate_indices",
     "gated",
+    "invariant_shift",
     "num_params",
     "standardization",
     "uniform_rep",

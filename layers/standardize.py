@@ -1,8 +1,9 @@
 """Input and output normalisation that never breaks equivariance.
 
 A scale is one positive number per canonical copy (a scalar multiple commutes with every
-group action) and a shift is nonzero only on invariant scalar copies, so
-``x -> (x - shift) / scale`` is equivariant for every group.
+group action) and a shift is an invariant vector (``rho(g) c = c``), so
+``x -> (x - shift) / scale`` commutes with the group action, for the group the rep is bound
+to and for every subgroup.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ import numpy as np
 
 from emlp_core import Rep
 
-__all__ = ["Standardization", "standardization", "Standardize"]
+__all__ = [
+    "Standardization",
+    "copy_statistics",
+    "invariant_shift",
+    "standardization",
+    "Standardize",
+]
+
+SCALE_RULES = ("norm", "coordinate")
 
 
 @dataclass(frozen=True)
@@ -33,24 +42,81 @@ class Standardization:
     y_scale: np.ndarray
 
 
-def _per_copy(values: np.ndarray, rep: Rep, name: str) -> tuple[np.ndarray, np.ndarray]:
+def _as_values(values, rep: Rep, name: str) -> np.ndarray:
+    if not isinstance(rep, Rep) or rep.group is None:
+        raise ValueError(f"{name}: the rep must be a Rep bound to a group; got {rep!r}.")
     values = np.asarray(values, dtype=np.float64)
-    if values.ndim != 2 or values.shape[1] != rep.size():
-        raise ValueError(f"{name} must be (n, {rep.size()}) for {rep!r}; got shape {values.shape}.")
-    shift = np.zeros(values.shape[1], np.float32)
-    scale = np.ones(values.shape[1], np.float32)
+    if values.ndim != 2 or values.shape[1] != rep.size() or len(values) == 0:
+        raise ValueError(
+            f"{name} must be (n >= 1, {rep.size()}) for {rep!r}; got shape {values.shape}."
+        )
+    return values
+
+
+def invariant_shift(values, rep: Rep) -> np.ndarray:
+    """The mean of ``values (n, rep.size())`` projected onto the invariant vectors of ``rep``.
+
+    Subtracting an invariant vector commutes with the group action, so this is the largest
+    equivariance-preserving shift: the mean of a scalar copy, the multiple of the identity
+    in an O(3) ``V**2`` copy, nothing for a vector of O(n). Returns float64 ``(rep.size(),)``.
+
+    Example:
+        >>> from groups import O
+        >>> from emlp_core import V
+        >>> y = np.stack([np.eye(3).ravel() * 2 + [1, 0, 0, 0, 0, 0, 0, 0, 0]] * 4)
+        >>> invariant_shift(y, (V**2)(O(3))).reshape(3, 3).round(3)  # 2 I + trace part
+        array([[2.333, 0.   , 0.   ],
+               [0.   , 2.333, 0.   ],
+               [0.   , 0.   , 2.333]])
+    """
+    values = _as_values(values, rep, "values")
+    basis = np.asarray(rep.equivariant_basis(sparse=False))
+    return basis @ (basis.T @ values.mean(axis=0))
+
+
+def copy_statistics(values, rep: Rep, scale_by: str = "norm") -> tuple[np.ndarray, np.ndarray]:
+    """Equivariance-safe ``(shift, scale)`` of ``values (n, rep.size())``, float64.
+
+    The shift is `invariant_shift`. The scale is one number per canonical copy of ``rep``,
+    computed on the centred values: with ``scale_by="norm"`` the root-mean-square *norm* of
+    the copy (a copy then has unit mean squared norm, whatever its size), with
+    ``"coordinate"`` the root-mean-square of its coordinates (unit variance per coordinate).
+
+    Raises:
+        ValueError: on a rep without a group, a wrong shape, or an unknown ``scale_by``.
+
+    Example:
+        >>> from groups import SO
+        >>> from emlp_core import V, Scalar
+        >>> x = np.array([[3.0, 0.0, 4.0, 1.0], [0.0, 0.0, 0.0, 3.0]])
+        >>> shift, scale = copy_statistics(x, (V + Scalar)(SO(3)))
+        >>> shift.tolist(), scale.round(4).tolist()  # vector: RMS norm 5/sqrt(2); scalar: std
+        ([0.0, 0.0, 0.0, 2.0], [3.5355, 3.5355, 3.5355, 1.0])
+    """
+    if scale_by not in SCALE_RULES:
+        raise ValueError(f"scale_by must be one of {SCALE_RULES}; got {scale_by!r}.")
+    values = _as_values(values, rep, "values")
+    shift = invariant_shift(values, rep)
+    centred = values - shift
+    scale = np.ones(rep.size())
     for summand in rep.canonical_form():
         for positions in summand.positions:
-            block = values[:, positions]
-            if summand.monomial.degree == 0:
-                shift[positions] = block.mean()
-                block = block - block.mean()
-            scale[positions] = max(float(np.sqrt(np.mean(block**2))), 1e-8)
+            squares = np.mean(centred[:, positions] ** 2)
+            if scale_by == "norm":
+                squares *= len(positions)
+            scale[positions] = max(float(np.sqrt(squares)), 1e-8)
     return shift, scale
 
 
 def standardization(x, y, rep_in: Rep, rep_out: Rep) -> Standardization:
-    """Equivariance-safe statistics of a dataset: per-copy RMS scales, means on scalars only.
+    """Equivariance-safe statistics of a dataset (`copy_statistics` of inputs and targets).
+
+    Inputs are scaled by norm (every input copy has unit mean squared norm), targets by
+    coordinate (unit variance per target coordinate, so the training loss is the mean over
+    coordinates). Norm-scaled inputs are smaller for larger copies (a 4-vector is divided
+    by twice its coordinate RMS), which keeps the products of the bilinear layers in range:
+    on the EMLP paper's O(1,3) task it cuts the test MSE 3.6x against per-coordinate scaling
+    (benchmarks/README.md, "Input scaling").
 
     Args:
         x: inputs ``(n, rep_in.size())``.
@@ -65,12 +131,15 @@ def standardization(x, y, rep_in: Rep, rep_out: Rep) -> Standardization:
         ...                         V(O(3)), Scalar(O(3)))
         >>> stats.x_shift.tolist(), round(float(stats.y_shift[0]))
         ([0.0, 0.0, 0.0], 5)
-        >>> bool(abs(stats.x_scale[0] - 3) < 0.5)  # one RMS for the whole vector
+        >>> bool(abs(stats.x_scale[0] - 3 * np.sqrt(3)) < 0.5)  # one RMS norm for the vector
         True
     """
-    x_shift, x_scale = _per_copy(x, rep_in, "x")
-    y_shift, y_scale = _per_copy(y, rep_out, "y")
-    return Standardization(x_shift, x_scale, y_shift, y_scale)
+    x_shift, x_scale = copy_statistics(_as_values(x, rep_in, "x"), rep_in, "norm")
+    y_shift, y_scale = copy_statistics(_as_values(y, rep_out, "y"), rep_out, "coordinate")
+    f32 = np.float32
+    return Standardization(
+        x_shift.astype(f32), x_scale.astype(f32), y_shift.astype(f32), y_scale.astype(f32)
+    )
 
 
 class Standardize(hk.Module):

@@ -5,10 +5,8 @@ import pytest
 
 from benchmarks import regression
 from benchmarks.datasets import inertia, o5_synthetic, particle_interaction
-from benchmarks.training import Standardization, fit, invariant_shift
-from emlp_core import V
-from groups import SO, O
-from layers import EMLP, MLP
+from benchmarks.training import data_standardization, fit
+from layers import EMLP, MLP, standardization
 
 
 def test_o5_targets_are_invariant():
@@ -33,32 +31,21 @@ def test_datasets_are_seeded():
         o5_synthetic(0)
 
 
-def test_standardization_uses_one_scale_per_copy_and_shifts_only_scalars():
-    stats = Standardization.from_data(o5_synthetic(200, seed=0))
-    assert np.all(stats.x_shift == 0)
-    assert len(set(stats.x_scale[:5])) == 1 and len(set(stats.x_scale[5:])) == 1
-    assert stats.y_shift[0] != 0
-
-
-def test_standardization_shifts_only_along_invariants():
+def test_fit_standardises_with_norm_scaled_inputs_and_invariant_shifts():
     data = inertia(300, seed=0)
-    stats = Standardization.from_data(data)
+    stats = data_standardization(data)
+    expected = standardization(data.x, data.y, data.rep_in, data.rep_out)
+    for got, want in zip(vars(stats).values(), vars(expected).values(), strict=True):
+        np.testing.assert_array_equal(got, want)
     assert np.all(stats.x_shift[:5] > 0) and np.all(stats.x_shift[5:] == 0)  # masses only
-    per_vector = stats.x_scale[5:].reshape(5, 3)
-    np.testing.assert_array_equal(per_vector, per_vector[:, :1].repeat(3, 1))  # one per vector
-    shift = stats.y_shift.reshape(3, 3)
-    np.testing.assert_allclose(shift, shift[0, 0] * np.eye(3), atol=1e-5)  # invariant part
-    np.testing.assert_allclose(
-        shift[0, 0], np.trace(data.y.reshape(-1, 3, 3), axis1=1, axis2=2).mean() / 3, rtol=1e-4
+    vectors = data.x[:, 5:].reshape(-1, 5, 3)
+    np.testing.assert_allclose(  # each position vector: unit mean squared norm
+        stats.x_scale[5::3], np.sqrt((vectors**2).sum(-1).mean(0)), rtol=1e-5
     )
-    for g in O(3).samples(3, seed=0):  # shifting commutes with the group action
-        rho = data.rep_out.rho(g)
-        np.testing.assert_allclose(rho @ stats.y_shift, stats.y_shift, atol=1e-5)
-    lorentz = Standardization.from_data(particle_interaction(100, seed=0))
+    shift = stats.y_shift.reshape(3, 3)  # the invariant part of the inertia tensor
+    np.testing.assert_allclose(shift, shift[0, 0] * np.eye(3), atol=1e-5)
+    lorentz = data_standardization(particle_interaction(100, seed=0))
     assert np.all(lorentz.x_shift == 0) and lorentz.y_shift[0] != 0
-    # a vector of SO(3) has no invariant direction: no shift
-    shift = invariant_shift(np.array([[1.0, 2.0, 3.0], [3.0, 0.0, 5.0]]), V(SO(3)))
-    np.testing.assert_allclose(shift, 0.0, atol=1e-12)
 
 
 def test_fit_stops_after_patience_and_checks_arguments():

@@ -11,15 +11,22 @@ from emlp_core import Scalar, T, V, equivariant_basis
 from groups import SO, D, Group, Lorentz, O, S, Sp, Z
 from layers import (
     EMLP,
+    EMLPH,
     MLP,
+    MLPH,
     BiLinear,
     EMLPBlock,
+    EMLPode,
     GatedNonlinearity,
     Linear,
+    MLPode,
+    Standardize,
     assert_equivariant,
     equivariance_error,
     gate_indices,
     gated,
+    num_params,
+    standardization,
     uniform_rep,
 )
 from layers import functional as F
@@ -50,6 +57,29 @@ def _emlp(rep_in, rep_out, G):
     return lambda x: EMLP(rep_in, rep_out, G, ch=48, num_layers=2)(x)
 
 
+def _mlp(rep_in, rep_out, G):
+    return lambda x: MLP(rep_in, rep_out, G, ch=32, num_layers=2)(x)
+
+
+def _standardized(rep_in, rep_out, G):
+    """`Standardize` around an EMLP, with statistics of shifted, scaled random data."""
+    rng = np.random.default_rng(5)
+    rep_in, rep_out = rep_in(G), rep_out(G)
+    x = 0.5 + rng.standard_normal((64, rep_in.size()))
+    y = -1.0 + 2.0 * rng.standard_normal((64, rep_out.size()))
+    stats = standardization(x, y, rep_in, rep_out)
+    return lambda z: Standardize(EMLP(rep_in, rep_out, G, ch=24, num_layers=1), stats)(z)
+
+
+def _dynamics(cls):
+    """Builder of a dynamics module ``rep_in -> rep_in`` (the registry's rep_out repeats it)."""
+
+    def build(rep_in, _, G):
+        return lambda z: cls(rep_in, G, ch=24, num_layers=1)(z)
+
+    return build
+
+
 # (name, module builder, rep_in, rep_out, group): the module maps rep_in -> rep_out.
 REGISTRY = [
     ("linear-so3", _linear, 2 * V + Scalar, V**2 + V, SO(3)),
@@ -73,8 +103,25 @@ REGISTRY = [
     ("emlp-sp2", _emlp, 2 * V, Scalar + V, Sp(2)),
     ("emlp-points", _emlp, V, V + Scalar, POINTS),
     ("block-points", _block, V + Scalar, 2 * Scalar + V, POINTS),
+    ("standardize-o5", _standardized, 2 * V + Scalar, Scalar + V, O(5)),
+    ("standardize-lorentz", _standardized, 2 * V, Scalar, Lorentz()),
+    ("emlph-so3", _dynamics(EMLPH), 2 * V, 2 * V, SO(3)),
+    ("emlph-s5", _dynamics(EMLPH), 2 * V, 2 * V, S(5)),
+    ("emlph-lorentz", _dynamics(EMLPH), V + V.T, V + V.T, Lorentz()),  # q ~ V, p ~ V*: symplectic
+    ("emlpode-sp2", _dynamics(EMLPode), 2 * V, 2 * V, Sp(2)),
+    ("emlpode-z6", _dynamics(EMLPode), 2 * V, 2 * V, Z(6)),
 ]
-GATED = [("gate-so3", _gate, 2 * Scalar + V + V**2, None, SO(3))]
+GATED = [
+    ("gate-so3", _gate, 2 * Scalar + V + V**2, None, SO(3)),
+    ("gate-lorentz", _gate, Scalar + V + V.T + V**2, None, Lorentz()),
+]
+# Baselines: no symmetry, so the suite checks that they are *not* equivariant, and the rest.
+BASELINES = [
+    ("mlp-so3", _mlp, V + Scalar, V, SO(3)),
+    ("mlph-o5", _dynamics(MLPH), 2 * V, 2 * V, O(5)),
+    ("mlpode-d4", _dynamics(MLPode), 2 * V, 2 * V, D(4)),
+]
+EVERY_LAYER = REGISTRY + GATED + BASELINES
 
 
 def _build(builder, rep_in, rep_out, G):
@@ -88,15 +135,45 @@ def _inputs(rep, dtype, batch=8, seed=0):
     return np.random.default_rng(seed).standard_normal((batch, rep.size())).astype(dtype)
 
 
-@pytest.mark.parametrize(
-    "name, builder, rep_in, rep_out, G",
-    REGISTRY + GATED,
-    ids=lambda v: v if isinstance(v, str) else "",
-)
+def _suite(examples):
+    return pytest.mark.parametrize(
+        "name, builder, rep_in, rep_out, G",
+        examples,
+        ids=lambda v: v if isinstance(v, str) else "",
+    )
+
+
+def test_registry_covers_every_layer_and_the_required_groups():
+    import layers
+
+    used = set()
+
+    def record(method, args, kwargs, context):
+        used.add(type(context.module))
+        return method(*args, **kwargs)
+
+    for _, builder, rep_in, rep_out, G in EVERY_LAYER:
+        _, in_rep, _ = _build(builder, rep_in, rep_out, G)
+        module = builder(rep_in, rep_out, G)
+
+        def forward(z, module=module):
+            with hk.intercept_methods(record):
+                return module(z)
+
+        jax.eval_shape(hk.transform(forward).init, jax.random.PRNGKey(0), _inputs(in_rep, "f4"))
+    public = {getattr(layers, name) for name in layers.__all__}
+    modules = {cls for cls in public if isinstance(cls, type) and issubclass(cls, hk.Module)}
+    assert modules - used == set()
+    groups = {repr(G) for *_, G in EVERY_LAYER}
+    assert {"SO(3)", "O(5)", "O(1,3)", "S(5)", "Z(6)", "D(4)", "Sp(2)"} <= groups
+    assert {repr(POINTS), repr(CUSTOM)} <= groups  # a direct product and a custom group
+
+
+@_suite(REGISTRY + GATED)
 def test_equivariant_in_float32(name, builder, rep_in, rep_out, G):
     fn, in_rep, out_rep = _build(builder, rep_in, rep_out, G)
     x = _inputs(in_rep, np.float32)
-    params = jax.jit(fn.init)(jax.random.PRNGKey(1), x)
+    params = jax.jit(fn.init)(jax.random.PRNGKey(1), x)  # init under jit here; eager elsewhere
     apply = jax.jit(fn.apply)
     y = apply(params, x)
     assert y.shape == (8, out_rep.size()) and y.dtype == jnp.float32
@@ -107,45 +184,45 @@ def test_equivariant_in_float32(name, builder, rep_in, rep_out, G):
     )
 
 
-@pytest.mark.parametrize(
-    "name, builder, rep_in, rep_out, G",
-    REGISTRY + GATED,
-    ids=lambda v: v if isinstance(v, str) else "",
-)
+@_suite(REGISTRY + GATED)
 def test_equivariant_in_float64(name, builder, rep_in, rep_out, G, float64):
     fn, in_rep, out_rep = _build(builder, rep_in, rep_out, G)
     x = _inputs(in_rep, np.float64)
-    params = jax.jit(fn.init)(jax.random.PRNGKey(2), x)
+    params = fn.init(jax.random.PRNGKey(2), x)
     assert all(p.dtype == jnp.float64 for p in jax.tree_util.tree_leaves(params))
     apply = jax.jit(fn.apply)
     assert_equivariant(lambda z: apply(params, z), in_rep, out_rep, x=x, rtol=1e-10)  # scale 1
 
 
-@pytest.mark.parametrize(
-    "name, builder, rep_in, rep_out, G",
-    [REGISTRY[1], REGISTRY[5], REGISTRY[7], REGISTRY[9]] + GATED,
-    ids=lambda v: v if isinstance(v, str) else "",
-)
+@_suite(BASELINES)
+def test_baselines_are_not_equivariant(name, builder, rep_in, rep_out, G):
+    """The suite's equivariance check can fail: the registered MLP baselines fail it."""
+    fn, in_rep, out_rep = _build(builder, rep_in, rep_out, G)
+    x = _inputs(in_rep, np.float32)
+    params = fn.init(jax.random.PRNGKey(1), x)
+    apply = jax.jit(fn.apply)
+    assert apply(params, x).shape == (8, out_rep.size())
+    with pytest.raises(AssertionError, match="not equivariant"):
+        assert_equivariant(lambda z: apply(params, z), in_rep, out_rep, x=x)
+
+
+@_suite(EVERY_LAYER)
 def test_jit_equals_eager(name, builder, rep_in, rep_out, G, float64):
     fn, in_rep, _ = _build(builder, rep_in, rep_out, G)
-    x = _inputs(in_rep, np.float64)
+    x = _inputs(in_rep, np.float64, batch=4)
     params = fn.init(jax.random.PRNGKey(2), x)
     np.testing.assert_allclose(
         jax.jit(fn.apply)(params, x), fn.apply(params, x), rtol=1e-12, atol=1e-12
     )
 
 
-@pytest.mark.parametrize(
-    "name, builder, rep_in, rep_out, G",
-    [REGISTRY[0], REGISTRY[6], REGISTRY[9]],
-    ids=lambda v: v if isinstance(v, str) else "",
-)
+@_suite(EVERY_LAYER)
 def test_gradients_are_correct(name, builder, rep_in, rep_out, G, float64):
     fn, in_rep, _ = _build(builder, rep_in, rep_out, G)
     x = _inputs(in_rep, np.float64, batch=3)
-    params = jax.jit(fn.init)(jax.random.PRNGKey(3), x)
+    params = fn.init(jax.random.PRNGKey(3), x)
     check_grads(
-        lambda p, z: fn.apply(p, z),
+        jax.jit(fn.apply),
         (params, x),
         order=1,
         modes=["rev"],
@@ -155,24 +232,91 @@ def test_gradients_are_correct(name, builder, rep_in, rep_out, G, float64):
     )
 
 
-def test_vmap_matches_batch():
-    G = SO(3)
-    fn = hk.without_apply_rng(hk.transform(_emlp(V + Scalar, V, G)))
-    x = _inputs((V + Scalar)(G), np.float32)
-    params = jax.jit(fn.init)(jax.random.PRNGKey(0), x)
+def _parameter_owners(builder, rep_in, rep_out, G, x) -> dict:
+    """``{module name: expected {parameter: shape}}`` of every parameter-creating module.
+
+    Recorded by intercepting module calls while ``init`` is traced: an equivariant layer
+    must hold exactly its basis's ``parameter_specs``, an ``hk.Linear`` its dense shapes.
+    """
+    owners = {}
+
+    def record(method, args, kwargs, context):
+        out = method(*args, **kwargs)
+        module = context.module
+        if isinstance(module, (Linear, BiLinear)):
+            specs = module.basis.parameter_specs()
+            owners[module.module_name] = {name: shape for name, shape, _ in specs}
+        elif isinstance(module, hk.Linear):
+            shapes = {"w": (module.input_size, module.output_size), "b": (module.output_size,)}
+            owners[module.module_name] = shapes
+        return out
+
+    def forward(z):
+        with hk.intercept_methods(record):
+            return builder(rep_in, rep_out, G)(z)
+
+    jax.eval_shape(hk.transform(forward).init, jax.random.PRNGKey(0), x)
+    return owners
+
+
+@_suite(EVERY_LAYER)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_parameter_shapes_follow_the_basis_specs(name, builder, rep_in, rep_out, G, dtype):
+    fn, in_rep, _ = _build(builder, rep_in, rep_out, G)
+    with jax.enable_x64(dtype == np.float64):
+        x = _inputs(in_rep, dtype, batch=2)
+        params = jax.eval_shape(fn.init, jax.random.PRNGKey(0), x)
+        expected = _parameter_owners(builder, rep_in, rep_out, G, x)
+    got = {module: {k: v.shape for k, v in leaves.items()} for module, leaves in params.items()}
+    assert got == expected
+    assert all(leaf.dtype == dtype for leaf in jax.tree_util.tree_leaves(params))
+    count = sum(int(np.prod(shape)) for shapes in expected.values() for shape in shapes.values())
+    assert num_params(params) == count
+    assert count > 0 or builder is _gate  # only the gated nonlinearity has no parameters
+
+
+@_suite(EVERY_LAYER)
+def test_train_step_does_not_recompile(name, builder, rep_in, rep_out, G):
+    fn, in_rep, _ = _build(builder, rep_in, rep_out, G)
+    x = _inputs(in_rep, np.float32, batch=16)
+    params = fn.init(jax.random.PRNGKey(0), x)
+
+    @jax.jit
+    def step(p, z):
+        grads = jax.grad(lambda q: jnp.mean(fn.apply(q, z) ** 2))(p)
+        return jax.tree_util.tree_map(lambda a, b: a - 0.01 * b, p, grads)
+
+    for seed in range(3):
+        params = step(params, _inputs(in_rep, np.float32, batch=16, seed=seed))
+    assert step._cache_size() == 1
+    assert all(leaf.dtype == jnp.float32 for leaf in jax.tree_util.tree_leaves(params))
+
+
+def _pick(*names):
+    return [example for example in EVERY_LAYER if example[0] in names]
+
+
+@_suite(_pick("emlp-z6", "emlph-so3", "standardize-o5", "mlpode-d4"))
+def test_vmap_matches_batch(name, builder, rep_in, rep_out, G):
+    fn, in_rep, _ = _build(builder, rep_in, rep_out, G)
+    x = _inputs(in_rep, np.float32)
+    params = fn.init(jax.random.PRNGKey(0), x)
+    apply = jax.jit(fn.apply)
     single = jax.jit(jax.vmap(lambda z: fn.apply(params, z[None])[0]))(x)
-    np.testing.assert_allclose(single, fn.apply(params, x), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(single, apply(params, x), rtol=1e-5, atol=1e-6)
 
 
-def test_parameter_shapes_follow_the_basis_specs():
+def test_linear_parameter_shapes_by_hand():
     G = O(3)
     rep_in, rep_out = (2 * V + Scalar)(G), (V + 3 * Scalar)(G)
     fn = hk.without_apply_rng(hk.transform(lambda x: Linear(rep_in, rep_out)(x)))
     params = fn.init(jax.random.PRNGKey(0), _inputs(rep_in, np.float32))
-    specs = {name: shape for name, shape, _ in linear_basis(rep_in, rep_out).parameter_specs()}
-    assert {k: v.shape for k, v in params["linear"].items()} == specs
     # V->V: 2 copies in, 1 out, r=1; Scalar->Scalar: 1 in, 3 out; biases only on scalars
-    assert specs == {"w_0_0": (3, 1, 1), "w_1_1": (1, 2, 1), "b_0": (3, 1)}
+    assert {k: v.shape for k, v in params["linear"].items()} == {
+        "w_0_0": (3, 1, 1),
+        "w_1_1": (1, 2, 1),
+        "b_0": (3, 1),
+    }
 
 
 @pytest.mark.parametrize(
@@ -205,6 +349,55 @@ def test_fast_weight_lies_in_the_dense_equivariant_basis_and_spans_it(rep_in, re
     residual = weights - dense @ (dense.T @ weights)
     assert np.abs(residual).max() <= 1e-6 * np.abs(weights).max()
     assert np.linalg.matrix_rank(weights, tol=1e-4 * np.abs(weights).max()) == dense.shape[1]
+
+
+def _slow_linear(basis, params, x):
+    """Obvious reference: a dense ``(n_out, n_in)`` weight assembled copy by copy.
+
+    For every pair of tensor types and every pair of their copies, the block
+    ``sum_r c[n, m, r] Q[:, :, r]`` is written at the copies' user-layout coordinates (no
+    canonical layout, no einsum over copies, no orbit gathers); the bias likewise.
+    """
+    rep_in, rep_out = basis.rep_in, basis.rep_out
+    weight = np.zeros((rep_out.size(), rep_in.size()))
+    bias = np.zeros(rep_out.size())
+    sources, targets = rep_in.canonical_form(), rep_out.canonical_form()
+    for b, target in enumerate(targets):
+        for a, source in enumerate(sources):
+            Q = equivariant_basis(source.monomial.rep() >> target.monomial.rep(), sparse=False)
+            if not Q.shape[1]:
+                assert f"w_{b}_{a}" not in params
+                continue
+            Q = Q.reshape(target.monomial.size, source.monomial.size, -1)
+            coefficients = np.asarray(params[f"w_{b}_{a}"], np.float64)
+            for n, rows in enumerate(target.positions):
+                for m, columns in enumerate(source.positions):
+                    weight[np.ix_(rows, columns)] += Q @ coefficients[n, m]
+        U = equivariant_basis(target.monomial.rep(), sparse=False)
+        if U.shape[1]:
+            for n, rows in enumerate(target.positions):
+                bias[rows] += U @ np.asarray(params[f"b_{b}"], np.float64)[n]
+    return np.asarray(x, np.float64) @ weight.T + bias
+
+
+@pytest.mark.parametrize(
+    "rep_in, rep_out, G",
+    [
+        (V + V**2 + 2 * Scalar, V**2 + 2 * Scalar + V, O(3)),
+        (V * (V + Scalar), (Scalar + V) * V, SO(3)),  # layouts that are not canonical
+        (2 * V + Scalar + V**2, V + V**2 + Scalar, S(4)),  # orbit bases: gathers
+        (V + V.T + Scalar, V.T + Scalar + V * V.T, Lorentz()),
+        (T(1, 1) + V, V.T + Scalar, Group(lie_algebra=np.eye(4).reshape(4, 2, 2))),
+    ],
+)
+def test_fast_linear_equals_the_slow_dense_reference(rep_in, rep_out, G, key, float64):
+    rep_in, rep_out = rep_in(G), rep_out(G)
+    basis = linear_basis(rep_in, rep_out)
+    params = F.init_params(basis, key, jnp.float64)
+    params = {k: v + (0.5 if k.startswith("b") else 0.0) for k, v in params.items()}  # biases
+    x = _inputs(rep_in, np.float64, batch=5)
+    fast = jax.jit(F.linear, static_argnums=0)(basis, params, x)
+    np.testing.assert_allclose(fast, _slow_linear(basis, params, x), rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -261,22 +454,6 @@ def test_emlp_inside_a_user_module_stays_equivariant():
     assert_equivariant(lambda z: apply(params, z), V(G), Scalar(G), x=x)
 
 
-def test_train_step_does_not_recompile():
-    G = SO(3)
-    fn = hk.without_apply_rng(hk.transform(_emlp(V, Scalar, G)))
-    x = _inputs(V(G), np.float32, batch=16)
-    params = jax.jit(fn.init)(jax.random.PRNGKey(0), x)
-
-    @jax.jit
-    def step(p, z):
-        grads = jax.grad(lambda q: jnp.mean(fn.apply(q, z) ** 2))(p)
-        return jax.tree_util.tree_map(lambda a, b: a - 0.01 * b, p, grads)
-
-    for seed in range(4):
-        params = step(params, _inputs(V(G), np.float32, batch=16, seed=seed))
-    assert step._cache_size() == 1
-
-
 def test_uniform_rep_is_deterministic_and_sized():
     for G in [O(5), SO(3), S(5), Group(lie_algebra=np.eye(4).reshape(4, 2, 2))]:
         rep = uniform_rep(100, G)
@@ -301,6 +478,18 @@ def test_uniform_rep_is_deterministic_and_sized():
         (lambda: EMLP(V, V, SO(3), ch=16)(jnp.ones((2, 5))), ValueError, r"got shape \(2, 5\)"),
         (lambda: MLP(V, V, SO(3))(jnp.ones((2, 5))), ValueError, r"got shape \(2, 5\)"),
         (lambda: uniform_rep(0, SO(3)), ValueError, "positive integer"),
+        (lambda: uniform_rep(8, "SO(3)"), TypeError, "groups.Group"),
+        (lambda: BiLinear((2 * V)(SO(3)), V(SO(3)))(jnp.ones((2, 5))), ValueError, r"\(2, 5\)"),
+        (lambda: BiLinear(V(SO(3)), V(O(3))), ValueError, "same group"),
+        (lambda: BiLinear(V(SO(3)), V), ValueError, "rep_out = V has no group"),
+        (lambda: GatedNonlinearity((V + Scalar)(SO(3)))(jnp.ones((2, 4))), ValueError, r"\(2, 4\)"),
+        (lambda: GatedNonlinearity(V + Scalar), ValueError, "has no group"),
+        (lambda: EMLPBlock(V(O(3)), V(SO(3)))(jnp.ones((2, 3))), ValueError, "same group"),
+        (lambda: EMLPBlock(V(SO(3)), V(SO(3)))(jnp.ones((2, 4))), ValueError, r"\(2, 4\)"),
+        (lambda: EMLP(V(O(3)), V, SO(3)), ValueError, "already bound to O\\(3\\)"),
+        (lambda: EMLPH((2 * V)(O(3)), SO(3)), ValueError, "already bound to O\\(3\\)"),
+        (lambda: EMLPode(2 * V, SO(3), ch=8)(jnp.ones((2, 5))), ValueError, r"\(batch, 6\)"),
+        (lambda: V(O(3)) + V(SO(3)), ValueError, "different groups"),
     ],
 )
 def test_bad_input(call, error, match):
@@ -337,7 +526,7 @@ def test_activations_keep_the_documented_scale_through_depth():
 
         fn = hk.without_apply_rng(hk.transform(probe))
         x = _inputs(rep_in(G), np.float32, batch=256)
-        scales = np.asarray(fn.apply(jax.jit(fn.init)(jax.random.PRNGKey(0), x), x))
+        scales = np.asarray(fn.apply(fn.init(jax.random.PRNGKey(0), x), x))
         assert np.all((scales > 0.1) & (scales < 5.0)), (G, scales)
 
 
@@ -360,7 +549,7 @@ def test_standardize_is_equivariant_and_inverts_the_statistics():
     params = model.init(jax.random.PRNGKey(0), x[:2].astype(np.float32))
     apply = jax.jit(model.apply)
     assert_equivariant(lambda z: apply(params, z), rep_in, rep_out, x=x[:16].astype(np.float32))
-    with pytest.raises(ValueError, match=r"x must be \(n, 4\)"):
+    with pytest.raises(ValueError, match=r"x must be \(n >= 1, 4\)"):
         standardization(x[:, :3], x, rep_in, rep_out)
 
 
