@@ -1,0 +1,141 @@
+"""Markdown tables of benchmark records: mean over seeds beside the paper's figure.
+
+Usage::
+
+    python -m benchmarks.summary benchmarks/results/*.json
+
+Regression records (``test_mse``) are grouped by task, variant and training-set size;
+pendulum records (``rollout_error``) by variant. Each row gives the mean over seeds, the
+range, the paper's published mean (arXiv 2104.09459; ``../shared/REFERENCE.md``) and our
+mean divided by it, and for regression tasks how many times lower the EMLP's test MSE is
+than the MLP's, ours against the paper's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["regression_table", "pendulum_table", "load_records", "main"]
+
+
+def load_records(paths) -> list[dict]:
+    """Concatenates the JSON record lists of ``paths`` (each a list of dicts).
+
+    Raises:
+        ValueError: if a file does not hold a list of records.
+    """
+    records = []
+    for path in paths:
+        loaded = json.loads(Path(path).read_text())
+        if not isinstance(loaded, list) or not all(isinstance(r, dict) for r in loaded):
+            raise ValueError(f"{path} does not hold a list of benchmark records.")
+        records.extend(loaded)
+    return records
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3g}"
+
+
+def regression_table(records: list[dict], paper: dict) -> str:
+    """One markdown table per call: rows ``(task, N, variant)``, test MSE over seeds.
+
+    ``paper`` maps task -> variant -> N -> published test MSE (`benchmarks.regression.PAPER`).
+
+    Example:
+        >>> rows = [{"task": "o5", "variant": v, "n_train": 1000, "seed": 0, "test_mse": m}
+        ...         for v, m in (("emlp-O5", 0.005), ("mlp", 0.2))]
+        >>> paper = {"o5": {"emlp-O5": {1000: 0.017}, "mlp": {1000: 0.0892}}}
+        >>> print(regression_table(rows, paper))
+        | task | N | variant | seeds | test MSE | range | paper | ours/paper | MLP/EMLP (paper) |
+        |---|---:|---|---:|---:|---|---:|---:|---:|
+        | o5 | 1000 | emlp-O5 | 1 | 0.005 | 0.005–0.005 | 0.017 | 0.294 | 40 (5.25) |
+        | o5 | 1000 | mlp | 1 | 0.2 | 0.2–0.2 | 0.0892 | 2.24 |  |
+    """
+    runs = defaultdict(list)
+    for r in records:
+        if "test_mse" in r:
+            runs[(r["task"], r["n_train"], r.get("variant") or r["method"])].append(r["test_mse"])
+    lines = [
+        "| task | N | variant | seeds | test MSE | range | paper | ours/paper | MLP/EMLP (paper) |",
+        "|---|---:|---|---:|---:|---|---:|---:|---:|",
+    ]
+    for task, n, variant in sorted(runs, key=lambda k: (k[0], k[1], not k[2].startswith("emlp"))):
+        values = runs[(task, n, variant)]
+        mean = float(np.mean(values))
+        published = paper.get(task, {}).get(variant, {}).get(n)
+        factor = ""
+        mlp = runs.get((task, n, "mlp"))
+        if variant.startswith("emlp") and mlp:
+            paper_mlp = paper.get(task, {}).get("mlp", {}).get(n)
+            ratio = f"{np.mean(mlp) / mean:.3g}"
+            factor = ratio + (f" ({paper_mlp / published:.3g})" if published and paper_mlp else "")
+        lines.append(
+            f"| {task} | {n} | {variant} | {len(values)} | {mean:.3g} | "
+            f"{min(values):.3g}–{max(values):.3g} | {_fmt(published)} | "
+            f"{_fmt(mean / published if published else None)} | {factor} |"
+        )
+    return "\n".join(lines)
+
+
+def pendulum_table(records: list[dict], paper: dict) -> str:
+    """Rows per pendulum variant: rollout error (the paper's metric), L_z drift, seconds.
+
+    Example:
+        >>> rows = [{"task": "pendulum", "variant": "mlp-hnn", "seed": s, "rollout_error": e,
+        ...          "angular_momentum_error": 0.01, "train_seconds": 300.0}
+        ...         for s, e in ((0, 0.02), (1, 0.03))]
+        >>> print(pendulum_table(rows, {"mlp-hnn": 0.0281}))
+        | variant | seeds | rollout error | range | paper | ours/paper | L_z drift | train s |
+        |---|---:|---:|---|---:|---:|---:|---:|
+        | mlp-hnn | 2 | 0.025 | 0.02–0.03 | 0.0281 | 0.89 | 0.01 | 300 |
+    """
+    runs = defaultdict(list)
+    for r in records:
+        if r.get("task") == "pendulum":
+            runs[r["variant"]].append(r)
+    lines = [
+        "| variant | seeds | rollout error | range | paper | ours/paper | L_z drift | train s |",
+        "|---|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for variant in sorted(runs, key=lambda v: (not v.startswith("emlp"), v)):
+        errors = [r["rollout_error"] for r in runs[variant]]
+        mean = float(np.mean(errors))
+        published = paper.get(variant)
+        drift = float(np.mean([r["angular_momentum_error"] for r in runs[variant]]))
+        seconds = float(np.mean([r["train_seconds"] for r in runs[variant]]))
+        lines.append(
+            f"| {variant} | {len(errors)} | {mean:.3g} | {min(errors):.3g}–{max(errors):.3g} | "
+            f"{_fmt(published)} | {_fmt(mean / published if published else None)} | "
+            f"{drift:.2g} | {seconds:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> str:
+    """Prints (and returns) the tables of every record in the given JSON files."""
+    from benchmarks import pendulum, regression
+
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("paths", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    records = load_records(args.paths)
+    parts = []
+    if any("test_mse" in r for r in records):
+        parts.append(regression_table(records, regression.PAPER))
+    if any(r.get("task") == "pendulum" for r in records):
+        parts.append(pendulum_table(records, pendulum.PAPER))
+    text = "\n\n".join(parts) if parts else "no benchmark records"
+    print(text)
+    return text
+
+
+if __name__ == "__main__":
+    main()
