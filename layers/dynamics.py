@@ -150,15 +150,39 @@ def check_standardization(rep_in: Rep, shift=None, scale=None, atol: float = 1e-
 
 
 class _Dynamics(hk.Module):
-    """Shared checks and input standardisation of the four dynamics modules."""
+    """Shared construction, checks and input standardisation of the four dynamics modules.
 
+    Subclasses set ``network_cls`` (`EMLP` or `MLP`); `_Hamiltonian` overrides
+    `_network_output` (a scalar ``H`` instead of a vector field).
+    """
+
+    network_cls: type[hk.Module]
     requires_symplectic_action = False  # EMLPH: J grad H is equivariant only then
 
-    def __init__(self, rep_in: Rep, group: Group, shift, scale, name: str | None):
+    def __init__(
+        self,
+        rep_in: Rep,
+        group: Group,
+        ch=128,
+        num_layers: int = 3,
+        *,
+        shift=None,
+        scale=None,
+        name: str | None = None,
+    ):
         super().__init__(name=name)
         self.rep_in = _check_state_rep(rep_in, group, type(self).__name__)
         self.group = group
         self.shift, self.scale = check_standardization(self.rep_in, shift, scale)
+        if self.requires_symplectic_action:
+            check_symplectic(self.rep_in, group)
+        self.network = self.network_cls(
+            self.rep_in, self._network_output(), group, ch=ch, num_layers=num_layers
+        )
+
+    def _network_output(self) -> Rep:
+        """What the inner network outputs: a vector field ``rep_in`` (`_Hamiltonian`: H)."""
+        return self.rep_in
 
     def _check_states(self, z: jax.Array) -> None:
         if z.ndim != 2 or z.shape[-1] != self.rep_in.size():
@@ -174,11 +198,8 @@ class _Dynamics(hk.Module):
 class _Hamiltonian(_Dynamics):
     """``J grad H`` for ``H(z) = network((z - shift) / scale)``."""
 
-    def __init__(self, rep_in, group, network_cls, ch, num_layers, shift, scale, name):
-        super().__init__(rep_in, group, shift, scale, name)
-        if self.requires_symplectic_action:
-            check_symplectic(self.rep_in, group)
-        self.network = network_cls(self.rep_in, Scalar, group, ch=ch, num_layers=num_layers)
+    def _network_output(self) -> Rep:
+        return Scalar
 
     def hamiltonian(self, z: jax.Array) -> jax.Array:
         """The learned Hamiltonian ``H(z)``: ``(batch,)`` for states ``(batch, rep_in.size())``."""
@@ -194,10 +215,6 @@ class _Hamiltonian(_Dynamics):
 
 class _ODE(_Dynamics):
     """``f(z) = network((z - shift) / scale)``, a vector field ``rep_in -> rep_in``."""
-
-    def __init__(self, rep_in, group, network_cls, ch, num_layers, shift, scale, name):
-        super().__init__(rep_in, group, shift, scale, name)
-        self.network = network_cls(self.rep_in, self.rep_in, group, ch=ch, num_layers=num_layers)
 
     def __call__(self, z: jax.Array) -> jax.Array:
         """The vector field at states ``z (batch, rep_in.size())``, same shape."""
@@ -244,39 +261,15 @@ class EMLPH(_Hamiltonian):
     """
 
     __doc__ = (__doc__ or "") + _ARGS_DOC + _example("EMLPH", "Embed(O(2), 3, [0, 1])", "4 * V", 12)
+    network_cls = EMLP
     requires_symplectic_action = True
-
-    def __init__(
-        self,
-        rep_in: Rep,
-        group: Group,
-        ch=128,
-        num_layers: int = 3,
-        *,
-        shift=None,
-        scale=None,
-        name: str | None = None,
-    ):
-        super().__init__(rep_in, group, EMLP, ch, num_layers, shift, scale, name)
 
 
 class MLPH(_Hamiltonian):
     """Hamiltonian network: ``H`` is a baseline `MLP` (no symmetry); returns ``J grad H(z)``."""
 
     __doc__ = (__doc__ or "") + _ARGS_DOC + _example("MLPH", "Trivial(4)", "V", 4)
-
-    def __init__(
-        self,
-        rep_in: Rep,
-        group: Group,
-        ch: int = 128,
-        num_layers: int = 3,
-        *,
-        shift=None,
-        scale=None,
-        name: str | None = None,
-    ):
-        super().__init__(rep_in, group, MLP, ch, num_layers, shift, scale, name)
+    network_cls = MLP
 
 
 class EMLPode(_ODE):
@@ -285,35 +278,11 @@ class EMLPode(_ODE):
     __doc__ = (
         (__doc__ or "") + _ARGS_DOC + _example("EMLPode", "Embed(SO(2), 3, [0, 1])", "4 * V", 12)
     )
-
-    def __init__(
-        self,
-        rep_in: Rep,
-        group: Group,
-        ch=128,
-        num_layers: int = 3,
-        *,
-        shift=None,
-        scale=None,
-        name: str | None = None,
-    ):
-        super().__init__(rep_in, group, EMLP, ch, num_layers, shift, scale, name)
+    network_cls = EMLP
 
 
 class MLPode(_ODE):
     """Neural ODE: the vector field ``rep_in -> rep_in`` is a baseline `MLP` (no symmetry)."""
 
     __doc__ = (__doc__ or "") + _ARGS_DOC + _example("MLPode", "Trivial(4)", "V", 4)
-
-    def __init__(
-        self,
-        rep_in: Rep,
-        group: Group,
-        ch: int = 128,
-        num_layers: int = 3,
-        *,
-        shift=None,
-        scale=None,
-        name: str | None = None,
-    ):
-        super().__init__(rep_in, group, MLP, ch, num_layers, shift, scale, name)
+    network_cls = MLP
