@@ -31,13 +31,14 @@ def test_datasets_are_seeded():
         o5_synthetic(0)
 
 
-def test_fit_standardises_with_norm_scaled_inputs_and_invariant_shifts():
+def test_fit_scales_inputs_by_norm_without_shifting_and_shifts_targets_by_invariants():
     data = inertia(300, seed=0)
     stats = data_standardization(data)
     expected = standardization(data.x, data.y, data.rep_in, data.rep_out)
     for got, want in zip(vars(stats).values(), vars(expected).values(), strict=True):
         np.testing.assert_array_equal(got, want)
-    assert np.all(stats.x_shift[:5] > 0) and np.all(stats.x_shift[5:] == 0)  # masses only
+    assert np.all(stats.x_shift == 0)  # inputs are never shifted, not even positive masses
+    np.testing.assert_allclose(stats.x_scale[:5], np.sqrt((data.x[:, :5] ** 2).mean(0)), rtol=1e-5)
     vectors = data.x[:, 5:].reshape(-1, 5, 3)
     np.testing.assert_allclose(  # each position vector: unit mean squared norm
         stats.x_scale[5::3], np.sqrt((vectors**2).sum(-1).mean(0)), rtol=1e-5

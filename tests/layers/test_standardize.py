@@ -83,6 +83,8 @@ def test_standardized_inputs_commute_with_the_group_action():
             standardize(x @ rho.T), standardize(x) @ rho.T, rtol=1e-5, atol=1e-5
         )
     assert stats.x_scale.dtype == np.float32 and stats.y_shift.dtype == np.float32
+    np.testing.assert_array_equal(stats.x_shift, 0.0)  # inputs: scaled about the origin
+    np.testing.assert_allclose(stats.y_shift, x[:, 0].mean(), rtol=1e-5)  # targets: centred
 
 
 def test_bad_statistics_requests_raise():
