@@ -5,7 +5,9 @@ Usage::
     python -m benchmarks.solver            # every case, each in a fresh process
     python -m benchmarks.solver --only so3 # cases whose name contains "so3"
 
-Each case runs in a fresh Python process with the disk cache disabled; the model cases
+Each case runs ``--repeats`` times (default 3), each time in a fresh Python process with
+the disk cache disabled, and the median run is reported (``seconds_all`` keeps every
+time: this machine's timings vary by tens of percent between runs); the model cases
 run twice, "cold" (empty private cache directory) and "warm" (a second fresh process
 reading what the first wrote). The table gives our time, the emlp figure measured on the
 same kind of 2-core CPU (``../shared/REFERENCE.md``: emlp 1.0.3, jax 0.4.23, first call in
@@ -124,20 +126,34 @@ def _model_child(rep_in: str, rep_out: str, group: str) -> dict:
     }
 
 
-def run(only: str | None = None) -> list[dict]:
+def _median_of(runs: list[dict]) -> dict:
+    """The run with the median time, plus every time (``seconds_all``); errors pass through."""
+    failed = [r for r in runs if "error" in r]
+    if failed:
+        return failed[0]
+    ordered = sorted(runs, key=lambda r: r["seconds"])
+    return {**ordered[(len(ordered) - 1) // 2], "seconds_all": [r["seconds"] for r in runs]}
+
+
+def run(only: str | None = None, repeats: int = 3) -> list[dict]:
+    """Runs every case ``repeats`` times, each in a fresh process; records the median run."""
     records = []
     for name, (expression, emlp, note) in BASIS_CASES.items():
         if only and only not in name:
             continue
-        result = run_child("benchmarks.solver", ["basis", expression])
-        records.append(_record(name, emlp, note, result))
+        runs = [run_child("benchmarks.solver", ["basis", expression]) for _ in range(repeats)]
+        records.append(_record(name, emlp, note, _median_of(runs)))
         _print_row(records[-1])
     for name, (rep_in, rep_out, group, emlp) in MODEL_CASES.items():
         if only and only not in name:
             continue
-        with tempfile.TemporaryDirectory() as cache_dir:
-            cold = run_child("benchmarks.solver", ["model", rep_in, rep_out, group], cache_dir)
-            warm = run_child("benchmarks.solver", ["model", rep_in, rep_out, group], cache_dir)
+        colds, warms = [], []
+        for _ in range(repeats):
+            with tempfile.TemporaryDirectory() as cache_dir:
+                args = ["model", rep_in, rep_out, group]
+                colds.append(run_child("benchmarks.solver", args, cache_dir))
+                warms.append(run_child("benchmarks.solver", args, cache_dir))
+        cold, warm = _median_of(colds), _median_of(warms)
         note = "construction = bases + parameter shapes (jax.eval_shape); init compile apart"
         records.append(_record(f"{name}-cold", emlp, f"cache empty; {note}", cold))
         _print_row(records[-1])
@@ -189,8 +205,13 @@ def main(argv=None) -> list[dict]:
     )
     parser.add_argument("--only", default=None, help="run the cases whose name contains this text")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/solver.json"))
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="fresh processes per case; the median is kept"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error(f"--repeats must be positive; got {args.repeats}")
     if args.child:
         kind, *rest = args.child
         result = _basis_child(*rest) if kind == "basis" else _model_child(*rest)
@@ -199,7 +220,7 @@ def main(argv=None) -> list[dict]:
     print(_HEADER)
     print("-" * len(_HEADER))
     start = time.perf_counter()
-    records = run(args.only)
+    records = run(args.only, args.repeats)
     speedups = [s for s in map(_speedup, records) if s]
     if speedups:
         median = statistics.median(speedups)

@@ -19,8 +19,9 @@ Every result is verified against the lazy constraint (relative residual and orth
 before it is returned or cached. The tolerance rule is in `emlp_core.nullspace`; ``tol``
 overrides it. Memory is estimated before any large allocation (limit
 ``EMLP_SOLVER_MEMORY_GB``, default 4 GiB). The cache is described in `emlp_core.cache`.
-A solve that runs longer than `PROGRESS_DELAY_S` shows a tqdm bar (type, size, elapsed
-time) on stderr until it ends.
+A solve of a type with at least `PROGRESS_MIN_SIZE` coordinates that runs longer than
+`PROGRESS_DELAY_S` shows a tqdm bar (type, size, elapsed time) on stderr until it ends;
+smaller types solve in well under a second and skip the bar's thread altogether.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ __all__ = [
 STRATEGIES = ("auto", "dense", "orbits", "weights", "iterative")
 DENSE_MAX_SIZE = 512
 PROGRESS_DELAY_S = 1.0  # a solve running longer than this shows a progress bar
+PROGRESS_MIN_SIZE = 4096  # smaller types never take that long (benchmarks/README.md)
 _PROGRESS_INTERVAL_S = 0.5
 _VERIFY_RTOL = 1e-8
 
@@ -299,13 +301,16 @@ def _verify(monomial: Monomial, basis, tol, label: str) -> float:
 
 
 @contextlib.contextmanager
-def _progress(description: str) -> Iterator[None]:
+def _progress(description: str, size: int) -> Iterator[None]:
     """A tqdm bar with the elapsed time, on stderr only once the block has run for a while.
 
     A background thread refreshes the bar every `_PROGRESS_INTERVAL_S` seconds after
     `PROGRESS_DELAY_S`, so a single long solve (one tensor type, no intermediate steps) is
     visible while it runs; quick solves print nothing. The bar is removed when it ends.
     """
+    if size < PROGRESS_MIN_SIZE:  # a thread per small solve would cost ~20% of its time
+        yield
+        return
     bar = tqdm(
         total=1,
         desc=description,
@@ -370,7 +375,7 @@ def monomial_basis(monomial: Monomial, tol: float | None = None, strategy: str =
     else:
         basis = None
     if basis is None:
-        with _progress(f"solving {label} (size {monomial.size})"):
+        with _progress(f"solving {label} (size {monomial.size})", monomial.size):
             basis, used = _solve(monomial, tol, strategy)
         source = "solved"
         if not scipy.sparse.issparse(basis):

@@ -256,6 +256,7 @@ def test_a_long_solve_shows_a_progress_bar_and_a_short_one_does_not(monkeypatch,
     monkeypatch.setenv("EMLP_CACHE_DIR", "off")
     monkeypatch.setattr(solver, "PROGRESS_DELAY_S", 0.2)
     monkeypatch.setattr(solver, "_PROGRESS_INTERVAL_S", 0.05)
+    monkeypatch.setattr(solver, "PROGRESS_MIN_SIZE", 16)
     solver.clear_cache()
     equivariant_basis((V**2)(SO(3)))
     assert "solving (V**2)" not in capsys.readouterr().err
@@ -270,3 +271,6 @@ def test_a_long_solve_shows_a_progress_bar_and_a_short_one_does_not(monkeypatch,
     err = capsys.readouterr().err
     assert "solving (V**3)(SO(3)) (size 27): 00:00" in err
     assert err.count("solving (V**3)") >= 3  # refreshed while running, not only at the end
+    monkeypatch.setattr(solver, "PROGRESS_MIN_SIZE", 28)  # below it: no bar (and no thread)
+    equivariant_basis((V**3)(O(3)))
+    assert "solving (V**3)" not in capsys.readouterr().err
