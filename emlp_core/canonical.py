@@ -25,6 +25,25 @@ from emlp_core.operators import Identity, KroneckerProduct, KroneckerSum
 __all__ = ["Monomial", "Summand", "product_form", "sum_form"]
 
 
+_ATOM_NORMS: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _atom_norms(atom) -> tuple[np.ndarray, np.ndarray]:
+    """Spectral norms of one tensor slot's action of every generator, computed once.
+
+    ``(||atom_rho(h)||_2 for each discrete generator h, ||atom_drho(A)||_2 for each
+    Lie-algebra generator A)``, keyed by the slot type and the group's key (a ``V**8``
+    type reuses the norms of ``V``, and every type of a group shares them).
+    """
+    key = (atom.atom_sort_key, atom.group.key)
+    if key not in _ATOM_NORMS:
+        group = atom.group
+        rho = np.array([np.linalg.norm(atom.atom_rho(h), 2) for h in group.discrete_generators])
+        drho = np.array([np.linalg.norm(atom.atom_drho(A), 2) for A in group.lie_algebra])
+        _ATOM_NORMS[key] = (rho, drho)
+    return _ATOM_NORMS[key]
+
+
 class Monomial:
     """A tensor product of atoms (bound ``V`` / ``V.T``) in canonical order.
 
@@ -95,12 +114,12 @@ class Monomial:
         """
         blocks = []
         identity = Identity(self.size)
-        for h in self.group.discrete_generators:
-            op = self.rho_operator(h)
-            bound = float(np.prod([np.linalg.norm(a.atom_rho(h), 2) for a in self.atoms])) + 1.0
-            blocks.append((op - identity, bound))
-        for A in self.group.lie_algebra:
-            bound = float(sum(np.linalg.norm(a.atom_drho(A), 2) for a in self.atoms))
+        norms = [_atom_norms(atom) for atom in self.atoms]  # (rho norms, drho norms) per slot
+        for k, h in enumerate(self.group.discrete_generators):
+            bound = float(np.prod([rho[k] for rho, _ in norms])) + 1.0
+            blocks.append((self.rho_operator(h) - identity, bound))
+        for k, A in enumerate(self.group.lie_algebra):
+            bound = float(sum(drho[k] for _, drho in norms))
             blocks.append((self.drho_operator(A), bound))
         return blocks
 

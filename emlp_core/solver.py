@@ -428,12 +428,10 @@ def equivariant_basis(
     if not isinstance(rep, Rep):
         raise TypeError(f"equivariant_basis takes a Rep; got {type(rep).__name__}.")
     form = rep.canonical_form()
-    bases = [
-        monomial_basis(summand.monomial, tol, strategy)
-        for summand in tqdm(
-            form, desc="solving bases", delay=1.0, leave=False, disable=len(form) == 0
-        )
-    ]
+    types = form
+    if len(form) > 1 and rep.size() >= PROGRESS_MIN_SIZE:  # tqdm's first bar costs ~7 ms
+        types = tqdm(form, desc="solving bases", delay=PROGRESS_DELAY_S, leave=False)
+    bases = [monomial_basis(summand.monomial, tol, strategy) for summand in types]
     all_sparse = all(scipy.sparse.issparse(b) for b in bases)
     as_sparse = all_sparse if sparse is None else bool(sparse)
     n = rep.size()
