@@ -88,6 +88,17 @@ def test_pendulum_data_is_seeded_and_made_of_true_chunks():
         pendulum_data(2, 2, 2, chunk_len=1)
 
 
+def test_moved_data_are_true_trajectories_of_the_moved_states():
+    data = pendulum_data(3, 2, 2, seed=4, duration=2.0)
+    g = data.group.samples(1, seed=2)[0]
+    moved = data.act(g)
+    rho = data.rep_in.rho(g)
+    np.testing.assert_allclose(moved.train, data.train @ rho.T, rtol=1e-6, atol=1e-6)
+    again = integrate_true(moved.test_z0.astype(np.float64), 0.2, moved.test_true.shape[1])
+    np.testing.assert_allclose(moved.test_true, again, atol=1e-4)
+    assert not np.allclose(moved.train, data.train)
+
+
 def test_rollout_metrics_follow_the_paper_definition():
     true = integrate_true(_initial(3), 0.2, 10)
     perfect = rollout_metrics(true, true, np.arange(10) * 0.2)
