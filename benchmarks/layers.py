@@ -7,7 +7,8 @@ Usage::
 
 For each task (O(5) ``2V -> V0``, O(3) ``5V0 + 5V -> V2``, O(1,3) ``4V -> V0``), in a fresh
 process with the disk cache off: construction time (every basis plus parameter shapes,
-``jax.eval_shape`` of ``init``), XLA compile time of the train step, then the median time
+``jax.eval_shape`` of ``init``), the first eager ``init`` call (random draws and XLA
+compilation included), XLA compile time of the train step, then the median time
 of a jitted ``value_and_grad`` + Adam step for EMLP and for the MLP baseline (interleaved
 repeats, so both see the same machine load), their ratio and parameter counts. The emlp
 library measures 3.0-3.9 s per step against 0.007 s for its MLP (``../shared/REFERENCE.md``).
@@ -54,7 +55,9 @@ def _child(task: str, batch: int, ch: int, repeats: int) -> dict:
         start = time.perf_counter()
         jax.eval_shape(model.init, jax.random.PRNGKey(0), x)
         construction = time.perf_counter() - start
-        params = jax.jit(model.init)(jax.random.PRNGKey(0), x)
+        start = time.perf_counter()
+        params = jax.block_until_ready(model.init(jax.random.PRNGKey(0), x))
+        init_seconds = time.perf_counter() - start
         optimizer = optax.adam(3e-3)
 
         @jax.jit
@@ -70,6 +73,7 @@ def _child(task: str, batch: int, ch: int, repeats: int) -> dict:
         compile_seconds = time.perf_counter() - start
         return {
             "construction": construction,
+            "init": init_seconds,
             "compile": compile_seconds,
             "num_params": num_params(params),
         }, [
@@ -92,6 +96,8 @@ def _child(task: str, batch: int, ch: int, repeats: int) -> dict:
     result.update(
         {
             "emlp_construction_seconds": emlp_info["construction"],
+            "emlp_init_seconds": emlp_info["init"],
+            "mlp_init_seconds": mlp_info["init"],
             "emlp_compile_seconds": emlp_info["compile"],
             "emlp_step_seconds": float(np.median(times["emlp"])),
             "mlp_step_seconds": float(np.median(times["mlp"])),
@@ -119,7 +125,8 @@ def main(argv=None) -> list[dict]:
         print(json.dumps(_child(task, int(batch), int(ch), int(repeats))))
         return []
     header = (
-        f"{'task':<8} {'group':<7} {'build s':>8} {'compile s':>9} {'EMLP ms':>8} {'MLP ms':>7} "
+        f"{'task':<8} {'group':<7} {'build s':>8} {'init s':>7} {'compile s':>9} {'EMLP ms':>8} "
+        f"{'MLP ms':>7} "
         f"{'ratio':>6} {'EMLP params':>11} {'MLP params':>10}"
     )
     print(header)
@@ -136,7 +143,8 @@ def main(argv=None) -> list[dict]:
             continue
         print(
             f"{task:<8} {r['group']:<7} {r['emlp_construction_seconds']:>8.2f} "
-            f"{r['emlp_compile_seconds']:>9.2f} {1e3 * r['emlp_step_seconds']:>8.2f} "
+            f"{r['emlp_init_seconds']:>7.2f} {r['emlp_compile_seconds']:>9.2f} "
+            f"{1e3 * r['emlp_step_seconds']:>8.2f} "
             f"{1e3 * r['mlp_step_seconds']:>7.2f} {r['step_ratio']:>6.2f} {r['emlp_params']:>11} "
             f"{r['mlp_params']:>10}",
             flush=True,

@@ -84,7 +84,10 @@ def layout(rep: Rep) -> Layout:
     offsets = tuple(int(v) for v in np.concatenate([[0], np.cumsum(sizes)[:-1]])) if types else ()
     if np.array_equal(order, np.arange(order.size)):
         return Layout(types, offsets, None, None)
-    return Layout(types, offsets, order, np.argsort(order))
+    # int32 indices: one index type whatever `jax_enable_x64` is (a layer jitted in one
+    # mode and reused in the other must not mix index types) and half the memory.
+    order = order.astype(np.int32)
+    return Layout(types, offsets, order, np.argsort(order).astype(np.int32))
 
 
 def _hom_basis(source: Summand, target: Summand) -> np.ndarray:
@@ -275,7 +278,7 @@ def _pairing(copies_c: int, copies_a: int, same: bool) -> tuple[int, int]:
 
 
 def _identity_or(index: np.ndarray) -> np.ndarray | None:
-    return None if np.array_equal(index, np.arange(index.size)) else index
+    return None if np.array_equal(index, np.arange(index.size)) else index.astype(np.int32)
 
 
 @functools.lru_cache(maxsize=256)
