@@ -126,8 +126,7 @@ def main(argv=None) -> list[dict]:
         return []
     header = (
         f"{'task':<8} {'group':<7} {'build s':>8} {'init s':>7} {'compile s':>9} {'EMLP ms':>8} "
-        f"{'MLP ms':>7} "
-        f"{'ratio':>6} {'EMLP params':>11} {'MLP params':>10}"
+        f"{'MLP ms':>7} {'ratio':>6} {'EMLP params':>11} {'MLP params':>10}"
     )
     print(header)
     print("-" * len(header))
