@@ -46,7 +46,7 @@ def _check_width(x: jax.Array, rep: Rep, layer: str) -> None:
         )
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)  # bounded like the basis caches, so it pins no more
 def _compiled(fn, static):
     """``fn(static, ...)`` as one jitted function of the remaining arguments.
 
