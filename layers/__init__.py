@@ -7,7 +7,9 @@ from layers.dynamics import MLPode as MLPode
 from layers.equivariance import assert_equivariant as assert_equivariant
 from layers.equivariance import equivariance_error as equivariance_error
 from layers.haiku_modules import EMLP as EMLP
+from layers.haiku_modules import GATED_GAIN as GATED_GAIN
 from layers.haiku_modules import MLP as MLP
+from layers.haiku_modules import UNIT_SCALE_GAIN as UNIT_SCALE_GAIN
 from layers.haiku_modules import BiLinear as BiLinear
 from layers.haiku_modules import EMLPBlock as EMLPBlock
 from layers.haiku_modules import GatedNonlinearity as GatedNonlinearity
@@ -28,6 +30,7 @@ __all__ = [
     "EMLPBlock",
     "EMLPH",
     "EMLPode",
+    "GATED_GAIN",
     "GatedNonlinearity",
     "Linear",
     "MLP",
@@ -35,6 +38,7 @@ __all__ = [
     "MLPode",
     "Standardization",
     "Standardize",
+    "UNIT_SCALE_GAIN",
     "assert_equivariant",
     "copy_statistics",
     "equivariance_error",

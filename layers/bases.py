@@ -127,8 +127,9 @@ class LinearBasis:
         in expectation (the basis matrices have unit Frobenius norm). ``gain = 1`` suits
         standardised inputs. A gated nonlinearity keeps about a third of the second moment
         of unit-normal preactivations (0.36 for swish, 0.29 for a sigmoid gate), so
-        ``gain = 3`` would preserve unit scale through depth; `EMLP` uses gain 1, which
-        trains better (see `layers.haiku_modules.GATED_GAIN`). Biases start at zero.
+        ``gain = 3`` preserves unit scale through depth (``EMLP(..., init_gain=3)``); EMLP's
+        default is gain 1, measured against it in `layers.haiku_modules.GATED_GAIN`. Biases
+        start at zero.
         """
         ins, outs = self.inputs.types, self.outputs.types
         fans: dict[int, float] = {}

@@ -12,8 +12,10 @@ from groups import SO, D, Group, Lorentz, O, S, Sp, Z
 from layers import (
     EMLP,
     EMLPH,
+    GATED_GAIN,
     MLP,
     MLPH,
+    UNIT_SCALE_GAIN,
     BiLinear,
     EMLPBlock,
     EMLPode,
@@ -462,6 +464,8 @@ def test_uniform_rep_is_deterministic_and_sized():
         (lambda: EMLP(V, V, "SO(3)"), TypeError, "groups.Group"),
         (lambda: EMLP(V, V, SO(3), ch=[8]), ValueError, "ch must be"),
         (lambda: EMLP(V, V, SO(3), num_layers=-1), ValueError, "num_layers"),
+        (lambda: EMLP(V, V, SO(3), init_gain=0.0), ValueError, "init_gain must be a positive"),
+        (lambda: EMLP(V, V, SO(3), init_gain="3"), ValueError, "init_gain must be a positive"),
         (lambda: EMLP(V, V, SO(3), ch=16)(jnp.ones((2, 5))), ValueError, r"got shape \(2, 5\)"),
         (lambda: MLP(V, V, SO(3))(jnp.ones((2, 5))), ValueError, r"got shape \(2, 5\)"),
         (lambda: uniform_rep(0, SO(3)), ValueError, "positive integer"),
@@ -498,23 +502,36 @@ def test_bilinear_is_homogeneous_of_degree_two_and_forms_outer_products():
     np.testing.assert_allclose(ratio, ratio[:1, :1] * np.ones_like(ratio), rtol=1e-4)
 
 
-def test_activations_keep_the_documented_scale_through_depth():
-    """Gain 3 after a gate keeps unit scale; EMLP's gain 1 shrinks by about sqrt(3) a block."""
-    for G, rep_in in [(O(5), 2 * V), (SO(3), 5 * Scalar + 5 * V), (S(5), V + Scalar)]:
-        hidden = uniform_rep(96, G)
+def _block_output_scales(G, rep_in, rep_out, init_gain: float, seed: int) -> np.ndarray:
+    """RMS of each `EMLPBlock` output inside an `EMLP` at initialisation, in order."""
 
-        def probe(x, G=G, rep_in=rep_in, hidden=hidden):
-            scales = []
-            reps = [rep_in(G), hidden, hidden, hidden]
-            for k, (a, b) in enumerate(zip(reps, reps[1:], strict=False)):
-                x = EMLPBlock(a, b, init_gain=1.0 if k == 0 else 3.0)(x)
-                scales.append(jnp.sqrt(jnp.mean(x**2)))
-            return jnp.stack(scales)
+    def probe(x):
+        scales = []
 
-        fn = hk.without_apply_rng(hk.transform(probe))
-        x = _inputs(rep_in(G), np.float32, batch=256)
-        scales = np.asarray(jax.jit(fn.apply)(jax.jit(fn.init)(jax.random.PRNGKey(0), x), x))
-        assert np.all((scales > 0.1) & (scales < 5.0)), (G, scales)
+        def record(next_f, args, kwargs, context):
+            out = next_f(*args, **kwargs)
+            if isinstance(context.module, EMLPBlock) and context.method_name == "__call__":
+                scales.append(jnp.sqrt(jnp.mean(out**2)))
+            return out
+
+        with hk.intercept_methods(record):
+            EMLP(rep_in, rep_out, G, ch=96, init_gain=init_gain)(x)
+        return jnp.stack(scales)
+
+    fn = hk.without_apply_rng(hk.transform(probe))
+    x = _inputs(rep_in(G), np.float32, batch=256)
+    return np.asarray(fn.apply(fn.init(jax.random.PRNGKey(seed), x), x))
+
+
+@pytest.mark.parametrize("G, rep_in, rep_out", [(O(5), 2 * V, Scalar), (SO(3), 5 * V, V**2)])
+def test_init_gain_sets_how_activations_scale_through_depth(G, rep_in, rep_out):
+    """UNIT_SCALE_GAIN keeps one scale over three blocks; the default shrinks ~1/sqrt(3) each."""
+    for seed in range(2):
+        unit = _block_output_scales(G, rep_in, rep_out, UNIT_SCALE_GAIN, seed)
+        default = _block_output_scales(G, rep_in, rep_out, GATED_GAIN, seed)
+        np.testing.assert_allclose(unit[0], default[0], rtol=1e-6)  # the first block: gain 1
+        assert 0.4 < unit[-1] / unit[0] < 2.5, unit
+        assert default[-1] / default[0] < 0.45 and np.all(np.diff(default) < 0), default
 
 
 def test_standardize_applies_the_statistics_and_is_equivariant():
