@@ -188,14 +188,12 @@ O(3) inert 100    0.769 (0.493-0.979)          1.79 (1.69-1.98)
 O(1,3)     100    0.0190 (0.0139-0.0242)       0.0235 (0.0180-0.0332)
 ========== ====== ============================ ============================
 
-Gain 3 trains to lower training loss everywhere; it generalises better on O(5) and
-O(1,3) at N = 1000 but 3.7x worse on the inertia task (and worse than the paper's
-EMLP at N = 100), whose target is linear in the masses: small gates keep the sigmoid
-in its linear range, where gating is the product of a scalar and a tensor that the
-target needs. Starting only the gates small (gain 1 for the gate rows, 3 elsewhere) or
-the output layer at gain 1 does not recover it (inertia, seed 0: 0.040 and 0.034 against
-0.016). So gain 1 stays the default; pass ``EMLP(..., init_gain=UNIT_SCALE_GAIN)`` for
-the unit-scale rule.
+Gain 3 generalises better on O(5) and O(1,3) at N = 1000 but 3.7x worse on the inertia
+task (and worse than the paper's EMLP there at N = 100). Why is not established: starting
+only the gates small (gain 1 for the gate rows, 3 elsewhere, so the sigmoids start in
+their linear range) or the output layer at gain 1 does not recover it (inertia, seed 0:
+0.040 and 0.034 against 0.016). So gain 1 stays the default; pass
+``EMLP(..., init_gain=UNIT_SCALE_GAIN)`` for the unit-scale rule.
 """
 
 UNIT_SCALE_GAIN = 3.0
