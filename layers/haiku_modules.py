@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import numbers
 from collections.abc import Sequence
 
 import haiku as hk
@@ -274,7 +275,7 @@ class EMLP(hk.Module):
             raise TypeError(f"EMLP needs a groups.Group; got {type(group).__name__}.")
         if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 0:
             raise ValueError(f"num_layers must be a non-negative int; got {num_layers!r}.")
-        number = isinstance(init_gain, (int, float)) and not isinstance(init_gain, bool)
+        number = isinstance(init_gain, numbers.Real) and not isinstance(init_gain, bool)
         if not number or not init_gain > 0:
             raise ValueError(
                 f"init_gain must be a positive number (e.g. GATED_GAIN or UNIT_SCALE_GAIN); "

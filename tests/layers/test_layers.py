@@ -534,6 +534,14 @@ def test_init_gain_sets_how_activations_scale_through_depth(G, rep_in, rep_out):
         assert default[-1] / default[0] < 0.45 and np.all(np.diff(default) < 0), default
 
 
+def test_unit_scale_gain_stays_bounded_for_a_permutation_group():
+    """S(5)'s averaging bases grow under gain 3 (documented in GATED_GAIN), but boundedly."""
+    scales = _block_output_scales(S(5), V + Scalar, V, UNIT_SCALE_GAIN, seed=0)
+    assert np.all((scales > 0.1) & (scales < 5.0)), scales
+    numpy_gain = hk.transform(lambda x: EMLP(V, V, S(5), ch=8, init_gain=np.float32(3))(x))
+    numpy_gain.init(jax.random.PRNGKey(0), jnp.ones((2, 5)))  # numpy scalars are accepted
+
+
 def test_standardize_applies_the_statistics_and_is_equivariant():
     from layers import Standardize, standardization
 
