@@ -4,9 +4,14 @@ Disk location: ``$EMLP_CACHE_DIR`` if set (``off``, ``0``, ``none`` or an empty 
 disable the disk cache), else ``$XDG_CACHE_HOME/emlp-toolkit``, else
 ``~/.cache/emlp-toolkit``; never inside the installed package. Entries are keyed by a hash
 of the canonical tensor type, the group key, the tolerance and the strategy, written
-atomically (a temporary file renamed into place), and read with ``allow_pickle=False``. An
-unreadable or corrupt entry is ignored (and rebuilt by the caller); a directory that
-cannot be written only means nothing is stored.
+atomically (a hidden temporary file renamed into place), and read with
+``allow_pickle=False``. An unreadable or corrupt entry is ignored (and rebuilt by the
+caller, who also rejects a readable entry that fails verification: see
+`emlp_core.verify`); a directory that cannot be written only means nothing is stored. A
+temporary file left by a writer that was killed is removed by the next `store` once it is
+older than `STALE_TEMPORARY_S`. ``FORMAT_VERSION`` is part of every key: it changes when
+the solver's results change (version 2: canonical bases and the margin rank rule), so an
+older entry is never served.
 """
 
 from __future__ import annotations
@@ -14,14 +19,25 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse
 
-__all__ = ["cache_dir", "cache_key", "load", "store", "memory", "clear_memory"]
+__all__ = [
+    "cache_dir",
+    "cache_key",
+    "load",
+    "store",
+    "memory",
+    "clear_memory",
+    "remove_stale_temporaries",
+]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+STALE_TEMPORARY_S = 600.0  # a temporary file this old belongs to a writer that died
+_TEMPORARY_PATTERN = ".*-tmp.npz"
 memory: dict[str, np.ndarray | scipy.sparse.csc_array] = {}
 
 
@@ -76,6 +92,19 @@ def load(key: str):
         return None
 
 
+def remove_stale_temporaries(directory: Path, max_age_s: float = STALE_TEMPORARY_S) -> int:
+    """Deletes temporary files older than ``max_age_s`` seconds; returns how many."""
+    removed, now = 0, time.time()
+    for temporary in directory.glob(_TEMPORARY_PATTERN):
+        try:
+            if now - temporary.stat().st_mtime > max_age_s:
+                temporary.unlink()
+                removed += 1
+        except OSError:  # another process removed or renamed it first
+            continue
+    return removed
+
+
 def store(key: str, basis, strategy: str = "unknown") -> None:
     """Writes ``basis`` atomically; failures (read-only directory, full disk) are ignored."""
     path = _path(key)
@@ -83,7 +112,10 @@ def store(key: str, basis, strategy: str = "unknown") -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:16]}-", suffix=".npz")
+        remove_stale_temporaries(path.parent)
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{key[:16]}-", suffix="-tmp.npz"
+        )
         try:
             with os.fdopen(handle, "wb") as file:
                 if scipy.sparse.issparse(basis):

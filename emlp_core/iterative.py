@@ -18,7 +18,7 @@ import scipy.sparse.linalg
 from scipy.sparse.linalg import LinearOperator
 
 from emlp_core.memory import check_memory
-from emlp_core.nullspace import orthonormalize, restricted_nullspace
+from emlp_core.nullspace import largest_eigenvalue, orthonormalize, restricted_nullspace
 
 __all__ = ["iterative_nullspace"]
 
@@ -62,13 +62,7 @@ def iterative_nullspace(
         matmat=lambda X: constraint.H @ (constraint @ X),
         dtype=np.float64,
     )
-    if n <= 64:
-        top = float(scipy.linalg.eigvalsh(gram @ np.eye(n))[-1])
-    else:
-        top = float(
-            scipy.sparse.linalg.eigsh(gram, k=1, which="LA", tol=1e-3, return_eigenvectors=False)[0]
-        )
-    scale = np.sqrt(max(top, 0.0))
+    scale = np.sqrt(max(largest_eigenvalue(gram), 0.0))
     if scale == 0.0:
         return np.eye(n)
     rng = np.random.default_rng(seed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 
 __all__ = ["memory_limit_bytes", "check_memory", "format_bytes"]
@@ -10,14 +11,27 @@ DEFAULT_LIMIT_GB = 4.0
 
 
 def memory_limit_bytes() -> float:
-    """The limit in bytes: ``$EMLP_SOLVER_MEMORY_GB`` GiB, default 4 GiB."""
-    value = os.environ.get("EMLP_SOLVER_MEMORY_GB", DEFAULT_LIMIT_GB)
+    """The limit in bytes: ``$EMLP_SOLVER_MEMORY_GB`` GiB, default 4 GiB.
+
+    Raises:
+        ValueError: unless the variable is a finite positive number (``nan``, ``inf``, ``0``
+            or a negative value would disable or break the guard).
+
+    Example:
+        >>> memory_limit_bytes() > 0
+        True
+    """
+    value = os.environ.get("EMLP_SOLVER_MEMORY_GB", str(DEFAULT_LIMIT_GB))
     try:
-        return float(value) * 2**30
-    except ValueError as error:
+        gib = float(value)
+    except ValueError:
+        gib = math.nan
+    if not (math.isfinite(gib) and gib > 0):
         raise ValueError(
-            f"EMLP_SOLVER_MEMORY_GB must be a number of GiB; got {value!r}."
-        ) from error
+            f"EMLP_SOLVER_MEMORY_GB must be a finite positive number of GiB (e.g. 4 or 0.5); "
+            f"got {value!r}. Unset it for the default of {DEFAULT_LIMIT_GB:g} GiB."
+        )
+    return gib * 2**30
 
 
 def format_bytes(value: float) -> str:

@@ -41,10 +41,11 @@ from emlp_core import cache
 from emlp_core.canonical import Monomial
 from emlp_core.iterative import iterative_nullspace
 from emlp_core.memory import check_memory, memory_limit_bytes
-from emlp_core.nullspace import restricted_nullspace
+from emlp_core.nullspace import canonical_basis, restricted_nullspace
 from emlp_core.operators import Stacked
-from emlp_core.orbits import orbit_basis, orbit_count, signed_permutation, tuple_images
+from emlp_core.orbits import orbit_basis, orbit_count, signed_permutation
 from emlp_core.reps import Rep
+from emlp_core.verify import COMPLETENESS_RTOL, missing_invariant, verify_basis
 from emlp_core.weights import generic_eigenbasis, weight_space_basis, zero_weight_count
 
 __all__ = [
@@ -62,7 +63,6 @@ DENSE_MAX_SIZE = 512
 PROGRESS_DELAY_S = 1.0  # a solve running longer than this shows a progress bar
 PROGRESS_MIN_SIZE = 4096  # smaller types never take that long (benchmarks/README.md)
 _PROGRESS_INTERVAL_S = 0.5
-_VERIFY_RTOL = 1e-8
 
 
 @dataclass(frozen=True)
@@ -144,13 +144,26 @@ def _split_blocks(monomial: Monomial):
     return blocks[:discrete], blocks[discrete:]
 
 
+def _dense_bytes(n: int, blocks: int) -> float:
+    """Peak memory of `_dense`: the stacked constraint ``(blocks n, n)`` and ``n x n`` work.
+
+    Measured (tracemalloc) at about ``8 n^2 (blocks + 5)`` bytes (stacked blocks, the
+    identity, one block's product, the Gram matrix and the eigensolver's work arrays);
+    the estimate keeps a margin of three more ``n x n`` arrays.
+    """
+    return 8.0 * n * n * (blocks + 8)
+
+
 def _dense(monomial: Monomial, tol, label):
     n = monomial.size
-    count = len(monomial.group.lie_algebra) + len(monomial.group.discrete_generators)
-    check_memory(8.0 * n * n * (count + 4), f"the dense solve of {label} (size {n})")
-    matrices = [op @ np.eye(n) for op, _ in monomial.constraint_blocks()]
-    gram = sum(M.T @ M for M in matrices)
-    stacked = np.concatenate(matrices, axis=0)
+    blocks = monomial.constraint_blocks()
+    check_memory(_dense_bytes(n, len(blocks)), f"the dense solve of {label} (size {n})")
+    stacked = np.empty((len(blocks) * n, n))
+    identity = np.eye(n)
+    for k, (op, _) in enumerate(blocks):
+        stacked[k * n : (k + 1) * n] = op @ identity
+    del identity
+    gram = stacked.T @ stacked
     coefficients, _ = restricted_nullspace(
         0.5 * (gram + gram.T), lambda X: [stacked @ X], stacked.shape, tol, label
     )
@@ -221,9 +234,8 @@ def _choose(monomial: Monomial, permutations, eigen) -> str:
         return "weights"
     if permutations:  # non-empty: orbits first, then the algebra on their span
         return "orbits"
-    if 8.0 * monomial.size**2 * (
-        len(group.lie_algebra) + len(group.discrete_generators) + 4
-    ) <= min(memory_limit_bytes(), 2**30):
+    blocks = len(group.lie_algebra) + len(group.discrete_generators)
+    if _dense_bytes(monomial.size, blocks) <= min(memory_limit_bytes(), 2**30):
         return "dense"
     return "iterative"
 
@@ -255,49 +267,6 @@ def _solve(monomial: Monomial, tol, strategy: str):
     if chosen == "dense":
         return _dense(monomial, tol, label), chosen
     return _iterative(monomial, tol, label), chosen
-
-
-def _sparse_residual(monomial: Monomial, basis) -> float:
-    """Exact check of a sparse orbit basis: each signed permutation must map it to itself."""
-    residual = 0.0
-    coo = scipy.sparse.coo_array(basis)
-    for h in monomial.group.discrete_generators:
-        perm, signs = signed_permutation(h)
-        image, sign = tuple_images(perm, signs, monomial.group.d, monomial.degree)
-        moved = scipy.sparse.csc_array(
-            (coo.data * sign[coo.row], (image[coo.row], coo.col)), shape=basis.shape
-        )
-        difference = abs(moved - basis)  # scipy.sparse max() takes no `initial`
-        residual = max(residual, float(difference.max()) if difference.nnz else 0.0)
-    return residual
-
-
-def _verify(monomial: Monomial, basis, tol, label: str) -> float:
-    """Relative residual of ``basis`` under every constraint block; raises if too large."""
-    if basis.shape[1] == 0:
-        return 0.0
-    gram = basis.T @ basis
-    gram = gram.toarray() if scipy.sparse.issparse(gram) else gram
-    orthonormality = float(np.abs(gram - np.eye(gram.shape[0])).max())
-    if scipy.sparse.issparse(basis):
-        # exact check of the discrete part; a Lie algebra (only for a basis read from disk,
-        # orbit solves return dense once an algebra is imposed) is checked on the dense form
-        residual = _sparse_residual(monomial, basis)
-        blocks = _split_blocks(monomial)[1]
-        dense = basis.toarray() if blocks else None
-    else:
-        residual, blocks, dense = 0.0, monomial.constraint_blocks(), basis
-    for op, bound in blocks:
-        if bound > 0:
-            norm = float(np.linalg.norm(op @ dense))
-            residual = max(residual, norm / (bound * np.sqrt(basis.shape[1])))
-    limit = max(_VERIFY_RTOL, 10.0 * (tol or 0.0))
-    if residual > limit or orthonormality > 1e-9:
-        raise RuntimeError(
-            f"the basis of {label} failed verification: relative residual {residual:.2e}, "
-            f"orthonormality error {orthonormality:.2e}."
-        )
-    return residual
 
 
 @contextlib.contextmanager
@@ -338,6 +307,32 @@ def _progress(description: str, size: int) -> Iterator[None]:
         bar.close()
 
 
+def _load_verified(monomial: Monomial, key: str, tol, label: str):
+    """``(basis, strategy, residual)`` from the disk cache, or Nones unless it passes every check.
+
+    A cached basis is used only when it is sound, orthonormal and complete (`emlp_core.verify`):
+    a file holding a subset of the columns, or none, is rebuilt, whatever wrote it.
+    """
+    loaded = cache.load(key)
+    if loaded is None or loaded[0].shape[0] != monomial.size:
+        return None, None, None
+    basis, used = loaded
+    try:
+        residual = verify_basis(monomial, basis, tol, label)
+    except RuntimeError:
+        return None, None, None
+    group = monomial.group
+    if scipy.sparse.issparse(basis) and not len(group.lie_algebra):
+        # orbit indicators: exact, so the count of consistent orbits is the dimension
+        permutations = [signed_permutation(h) for h in group.discrete_generators]
+        if any(p is None for p in permutations):
+            return None, None, None
+        complete = basis.shape[1] == orbit_count(permutations, group.d, monomial.degree)
+    else:
+        complete = missing_invariant(monomial, basis) <= COMPLETENESS_RTOL
+    return (basis, used, residual) if complete else (None, None, None)
+
+
 # ---------------------------------------------------------------------------- public API
 def monomial_basis(monomial: Monomial, tol: float | None = None, strategy: str = "auto"):
     """Orthonormal invariant basis ``(monomial.size, r)`` of one tensor type, cached.
@@ -364,23 +359,15 @@ def monomial_basis(monomial: Monomial, tol: float | None = None, strategy: str =
         return basis
     label = repr(monomial)
     start = time.perf_counter()
-    loaded = cache.load(key)
-    basis, used = loaded if loaded is not None else (None, strategy)
+    basis, used, residual = _load_verified(monomial, key, tol, label)
     source = "disk"
-    if basis is not None and basis.shape[0] == monomial.size:
-        try:
-            residual = _verify(monomial, basis, tol, label)
-        except RuntimeError:
-            basis = None
-    else:
-        basis = None
     if basis is None:
         with _progress(f"solving {label} (size {monomial.size})", monomial.size):
             basis, used = _solve(monomial, tol, strategy)
         source = "solved"
         if not scipy.sparse.issparse(basis):
-            basis = np.ascontiguousarray(basis, dtype=np.float64)
-        residual = _verify(monomial, basis, tol, label)
+            basis = canonical_basis(np.ascontiguousarray(basis, dtype=np.float64))
+        residual = verify_basis(monomial, basis, tol, label)
         cache.store(key, basis, used)
     if not scipy.sparse.issparse(basis):
         basis.setflags(write=False)

@@ -125,3 +125,46 @@ def test_two_processes_writing_the_same_key_leave_a_valid_file(cache_dir):
     stored, strategy = basis_cache.load(entry.stem)
     assert stored.shape == (729, 15) and strategy == "weights"
     assert not list(cache_dir.glob(".*"))  # no temporary files left behind
+
+
+@pytest.mark.parametrize("columns", [slice(0, 2), slice(0, 0), slice(1, 3)], ids=repr)
+def test_an_entry_holding_a_subset_of_the_columns_is_rejected(cache_dir, columns):
+    """Sound and orthonormal, but incomplete: the completeness check must refuse it."""
+    expected = equivariant_basis(REP)
+    (entry,) = _entries(cache_dir)
+    basis_cache.store(entry.stem, np.ascontiguousarray(expected[:, columns]), "weights")
+    clear_cache()
+    np.testing.assert_allclose(equivariant_basis(REP), expected, atol=1e-12)
+    (report,) = solve_reports(REP)
+    assert report.source == "solved" and report.dim == 3
+
+
+def test_a_sparse_entry_missing_an_orbit_is_rejected(cache_dir):
+    rep = (V**3)(S(4))
+    expected = equivariant_basis(rep)
+    (entry,) = _entries(cache_dir)
+    basis_cache.store(entry.stem, expected[:, :4], "orbits")  # 4 of the 5 orbit indicators
+    clear_cache()
+    assert equivariant_basis(rep).shape == expected.shape
+    (report,) = solve_reports(rep)
+    assert report.source == "solved"
+
+
+def test_keys_change_with_the_format_version(monkeypatch):
+    """Entries written by an older solver (other bases, other rank rule) are never read."""
+    current = basis_cache.cache_key("group", ("type",), None, "auto")
+    monkeypatch.setattr(basis_cache, "FORMAT_VERSION", basis_cache.FORMAT_VERSION - 1)
+    assert basis_cache.cache_key("group", ("type",), None, "auto") != current
+
+
+def test_temporary_files_of_a_killed_writer_are_removed(cache_dir):
+    equivariant_basis(REP)
+    stale = cache_dir / ".0123456789abcdef-killed-tmp.npz"
+    fresh = cache_dir / ".fedcba9876543210-writing-tmp.npz"
+    stale.write_bytes(b"half a file")
+    fresh.write_bytes(b"another writer, still running")
+    old = basis_cache.STALE_TEMPORARY_S + 60
+    os.utime(stale, (stale.stat().st_atime - old, stale.stat().st_mtime - old))
+    clear_cache()
+    equivariant_basis((V**3)(SO(3)))  # the next store sweeps
+    assert not stale.exists() and fresh.exists()

@@ -274,3 +274,45 @@ def test_a_long_solve_shows_a_progress_bar_and_a_short_one_does_not(monkeypatch,
     monkeypatch.setattr(solver, "PROGRESS_MIN_SIZE", 28)  # below it: no bar (and no thread)
     equivariant_basis((V**3)(O(3)))
     assert "solving (V**3)" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "four", ""])
+def test_a_memory_limit_that_is_not_a_finite_positive_number_is_refused(monkeypatch, value):
+    monkeypatch.setenv("EMLP_SOLVER_MEMORY_GB", value)
+    monkeypatch.setenv("EMLP_CACHE_DIR", "off")
+    solver.clear_cache()
+    with pytest.raises(ValueError, match="EMLP_SOLVER_MEMORY_GB must be a finite positive"):
+        equivariant_basis((V**3)(SO(3)))
+
+
+@pytest.mark.parametrize("rep", [(V**4)(O(5)), (V**3)(O(8)), (V**4)(S(5))], ids=repr)
+def test_the_dense_memory_estimate_covers_the_measured_peak(monkeypatch, rep):
+    import tracemalloc
+
+    monkeypatch.setenv("EMLP_CACHE_DIR", "off")
+    (summand,) = rep.canonical_form()
+    monomial = summand.monomial
+    solver.clear_cache()
+    tracemalloc.start()
+    try:
+        solver.monomial_basis(monomial, strategy="dense")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    estimate = solver._dense_bytes(monomial.size, len(monomial.constraint_blocks()))
+    assert peak <= estimate <= 2.0 * peak
+
+
+def test_the_rank_decision_has_a_margin_on_both_sides():
+    """Exact generators leave null singular values near eps and nonzero ones O(1)."""
+    from emlp_core.nullspace import AMBIGUITY_MARGIN, decide_rank, default_cutoff
+
+    cutoff = default_cutoff(625, 625)
+    assert 1e-8 < cutoff < 1e-6
+    singular = np.array([2.0, 1.0, 0.3, 1e-13, 1e-15])
+    assert decide_rank(singular, 2.0, (625, 625), None, "margin") == 3
+    near = np.array([1.0, cutoff * AMBIGUITY_MARGIN / 2])
+    with pytest.warns(RuntimeWarning, match="ambiguous rank"):
+        assert decide_rank(near, 1.0, (625, 625), None, "near above") == 2
+    with pytest.warns(RuntimeWarning, match="ambiguous rank"):
+        decide_rank(np.array([1.0, cutoff / 10]), 1.0, (625, 625), None, "near below")

@@ -1,0 +1,128 @@
+"""Checks every basis must pass before it is used or cached: sound, orthonormal, complete.
+
+* **Sound**: each constraint block maps the basis to (nearly) zero, relative to the
+  block's norm bound (`constraint_residual`); a sparse orbit basis is checked exactly
+  against each signed permutation.
+* **Orthonormal**: ``Q^T Q = I`` to ``1e-9``.
+* **Complete** (`missing_invariant`): no invariant is left out. The invariant part of a
+  seeded random vector ``x`` is computed independently of any strategy, as
+  ``x - C^+ C x`` with LSMR on the lazy constraint ``C`` (each block scaled by its bound);
+  a basis missing an invariant direction ``u`` leaves ``|u^T x|`` of it outside its span,
+  which for a Gaussian ``x`` is below ``1e-3`` with probability under ``1e-3`` per vector
+  (two vectors are used). This catches a cached file that holds a subset of the columns
+  or none, whatever wrote it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse
+import scipy.sparse.linalg
+
+from emlp_core.canonical import Monomial
+from emlp_core.operators import Stacked
+from emlp_core.orbits import signed_permutation, tuple_images
+
+__all__ = ["VERIFY_RTOL", "constraint_residual", "missing_invariant", "verify_basis"]
+
+VERIFY_RTOL = 1e-8  # largest relative constraint residual of an accepted basis (default rule)
+COMPLETENESS_RTOL = 1e-6  # largest relative invariant part left outside an accepted basis
+_COMPLETENESS_VECTORS = 2
+
+
+def _sparse_residual(monomial: Monomial, basis) -> float:
+    """Exact check of a sparse orbit basis: each signed permutation must map it to itself."""
+    residual = 0.0
+    coo = scipy.sparse.coo_array(basis)
+    for h in monomial.group.discrete_generators:
+        perm, signs = signed_permutation(h)
+        image, sign = tuple_images(perm, signs, monomial.group.d, monomial.degree)
+        moved = scipy.sparse.csc_array(
+            (coo.data * sign[coo.row], (image[coo.row], coo.col)), shape=basis.shape
+        )
+        difference = abs(moved - basis)  # scipy.sparse max() takes no `initial`
+        residual = max(residual, float(difference.max()) if difference.nnz else 0.0)
+    return residual
+
+
+def constraint_residual(monomial: Monomial, basis) -> float:
+    """Largest relative residual ``||C_i Q||_F / (bound_i sqrt(r))`` over the blocks."""
+    if basis.shape[1] == 0:
+        return 0.0
+    if scipy.sparse.issparse(basis):
+        # exact check of the discrete part; a Lie algebra is checked on the dense form
+        residual = _sparse_residual(monomial, basis)
+        discrete = len(monomial.group.discrete_generators)
+        blocks = monomial.constraint_blocks()[discrete:]
+        dense = basis.toarray() if blocks else None
+    else:
+        residual, blocks, dense = 0.0, monomial.constraint_blocks(), basis
+    for op, bound in blocks:
+        if bound > 0:
+            norm = float(np.linalg.norm(op @ dense))
+            residual = max(residual, norm / (bound * np.sqrt(basis.shape[1])))
+    return residual
+
+
+def missing_invariant(monomial: Monomial, basis, seed: int = 0) -> float:
+    """Relative size of the invariant part of seeded random vectors outside ``span(basis)``.
+
+    Near zero (LSMR accuracy) for a complete basis; of order one when an invariant is
+    missing. Independent of the strategy that produced ``basis``.
+
+    Example:
+        >>> from groups import SO
+        >>> from emlp_core import V
+        >>> monomial = (V**2)(SO(3)).canonical_form()[0].monomial
+        >>> identity = np.eye(3).reshape(9, 1) / np.sqrt(3)
+        >>> bool(missing_invariant(monomial, identity) < 1e-8)
+        True
+        >>> bool(missing_invariant(monomial, np.zeros((9, 0))) > 0.1)
+        True
+    """
+    n = monomial.size
+    blocks = [op * (1.0 / bound) for op, bound in monomial.constraint_blocks() if bound > 0]
+    rng = np.random.default_rng(seed)
+    trials = rng.standard_normal((n, _COMPLETENESS_VECTORS))
+    if blocks:
+        constraint = Stacked(blocks)
+        invariant = np.stack(
+            [
+                x
+                - scipy.sparse.linalg.lsmr(
+                    constraint, constraint @ x, atol=1e-14, btol=1e-14, maxiter=20 * n + 100
+                )[0]
+                for x in trials.T
+            ],
+            axis=1,
+        )
+    else:
+        invariant = trials
+    inside = basis @ (basis.T @ invariant)
+    if scipy.sparse.issparse(inside):
+        inside = inside.toarray()
+    outside = np.linalg.norm(invariant - inside, axis=0) / np.linalg.norm(trials, axis=0)
+    return float(outside.max() * np.sqrt(n))
+
+
+def verify_basis(monomial: Monomial, basis, tol: float | None, label: str) -> float:
+    """Checks soundness and orthonormality; returns the relative residual.
+
+    Raises:
+        RuntimeError: when the residual exceeds ``max(VERIFY_RTOL, 10 tol)`` or the columns
+            are not orthonormal.
+    """
+    if basis.shape[1]:
+        gram = basis.T @ basis
+        gram = gram.toarray() if scipy.sparse.issparse(gram) else gram
+        orthonormality = float(np.abs(gram - np.eye(gram.shape[0])).max())
+    else:
+        orthonormality = 0.0
+    residual = constraint_residual(monomial, basis)
+    limit = max(VERIFY_RTOL, 10.0 * (tol or 0.0))
+    if not residual <= limit or not orthonormality <= 1e-9:
+        raise RuntimeError(
+            f"the basis of {label} failed verification: relative residual {residual:.2e}, "
+            f"orthonormality error {orthonormality:.2e}."
+        )
+    return residual
