@@ -21,6 +21,7 @@ import statistics
 import time
 from pathlib import Path
 
+from benchmarks import cli
 from groups import E6, F4, G2, algebra_rank, killing_signature
 
 BUILDERS = {"G2": G2, "F4": F4, "E6": E6}
@@ -74,13 +75,30 @@ def format_table(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parses and checks the command line; exits with status 2 on a bad value.
+
+    ``--repeats`` must be a non-negative integer and ``--out`` a file that can be
+    written, checked before any group is built.
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.groups", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--repeats", type=cli.non_negative_int, default=5, help="uncached rebuilds per group"
+    )
+    parser.add_argument(
+        "--out",
+        type=cli.output_file,
+        default=str(DEFAULT_OUT),
+        help="JSON output file, its parent writable (default benchmarks/results/groups.json)",
+    )
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> list[dict]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5, help="uncached rebuilds per group")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON output path")
-    args = parser.parse_args(argv)
-    if args.repeats < 0:
-        parser.error(f"--repeats must be >= 0; got {args.repeats}")
+    """Runs the command line ``argv`` (see `parse_args`); returns the records written."""
+    args = parse_args(argv)
     records = [measure(name, args.repeats) for name in BUILDERS]
     print(format_table(records))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -20,8 +20,8 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
+from benchmarks import cli
 from benchmarks.fresh_process import run_child
 
 TASKS = {
@@ -109,17 +109,40 @@ def _child(task: str, batch: int, ch: int, repeats: int) -> dict:
     return result
 
 
-def main(argv=None) -> list[dict]:
+def parse_args(argv=None) -> argparse.Namespace:
+    """Parses and checks the command line; exits with status 2 on a bad value.
+
+    ``--batch``, ``--ch`` and ``--repeats`` must be positive and ``--out`` (default
+    ``benchmarks/results/layers.json``) a file that can be written; all checked before
+    any child process starts.
+    """
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m benchmarks.layers",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--only", choices=sorted(TASKS), default=None)
-    parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--ch", type=int, default=384)
-    parser.add_argument("--repeats", type=int, default=60)
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/layers.json"))
+    parser.add_argument("--batch", type=cli.positive_int, default=500, help="batch size")
+    parser.add_argument("--ch", type=cli.positive_int, default=384, help="hidden channels")
+    parser.add_argument(
+        "--repeats", type=cli.positive_int, default=60, help="timed steps per model"
+    )
+    parser.add_argument(
+        "--out",
+        type=cli.output_file,
+        default=None,
+        help="JSON output file, its parent writable (default benchmarks/results/layers.json)",
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if not args.child and args.out is None:  # a child prints; only the parent writes
+        args.out = cli.default_output_file(parser, "benchmarks/results/layers.json")
+    return args
+
+
+def main(argv=None) -> list[dict]:
+    """Runs the command line ``argv`` (see `parse_args`); returns the records written."""
+    args = parse_args(argv)
     if args.child:
         task, batch, ch, repeats = args.child
         print(json.dumps(_child(task, int(batch), int(ch), int(repeats))))

@@ -26,10 +26,10 @@ import argparse
 import functools
 import json
 import time
-from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from benchmarks import cli
 from benchmarks.dynamics_training import fit_dynamics
 from benchmarks.plots import plot_rollouts
 from benchmarks.spring_pendulum import PENDULUM_GROUPS, pendulum_data
@@ -137,34 +137,59 @@ def table(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> list[dict]:
+def parse_args(argv=None) -> argparse.Namespace:
+    """Parses and checks the command line; exits with status 2 on a bad value.
+
+    Every check happens here, before any trajectory is integrated: positive sizes,
+    epochs, channels and substeps, seeds in ``[0, 2**32 - 1]``, a finite duration of at
+    least 1 s (one training chunk), no repeated list entries, and an ``--out`` file that
+    can be written. ``--quick`` then sets seed 0, 300 epochs and 100 test rollouts.
+    """
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m benchmarks.pendulum",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--methods", nargs="+", choices=list(MODELS), default=list(MODELS))
     parser.add_argument("--groups", nargs="+", choices=list(PENDULUM_GROUPS), default=["O2"])
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--n-train", type=int, default=500, help="training chunks")
-    parser.add_argument("--n-val", type=int, default=500)
-    parser.add_argument("--n-test", type=int, default=500, help="test rollouts")
-    parser.add_argument("--epochs", type=int, default=2000)
-    parser.add_argument("--ch", type=int, default=128)
-    parser.add_argument("--num-layers", type=int, default=3)
-    parser.add_argument("--substeps", type=int, default=1, help="RK4 steps per 0.2 s")
-    parser.add_argument("--duration", type=float, default=30.0, help="rollout seconds")
+    parser.add_argument(
+        "--seeds", nargs="+", type=cli.seed, default=[0, 1, 2], help="each in [0, 2**32 - 1]"
+    )
+    parser.add_argument("--n-train", type=cli.positive_int, default=500, help="training chunks")
+    parser.add_argument("--n-val", type=cli.positive_int, default=500, help="validation chunks")
+    parser.add_argument("--n-test", type=cli.positive_int, default=500, help="test rollouts")
+    parser.add_argument("--epochs", type=cli.positive_int, default=2000)
+    parser.add_argument("--ch", type=cli.positive_int, default=128, help="hidden channels")
+    parser.add_argument(
+        "--num-layers", type=cli.non_negative_int, default=3, help="hidden layers (0: linear)"
+    )
+    parser.add_argument(
+        "--substeps", type=cli.positive_int, default=1, help="model RK4 steps per 0.2 s"
+    )
+    parser.add_argument(
+        "--duration", type=cli.real_at_least(1.0), default=30.0, help="rollout seconds (>= 1)"
+    )
     parser.add_argument(
         "--quick", action="store_true", help="seed 0, 300 epochs, 100 test rollouts: minutes"
     )
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/pendulum.json"))
+    parser.add_argument(
+        "--out",
+        type=cli.output_file,
+        default="benchmarks/results/pendulum.json",
+        help="JSON output file, its parent writable; the plot goes beside it as .png",
+    )
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
-    for name in ("n_train", "n_val", "n_test", "epochs", "ch", "substeps"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be positive")
-    if args.duration < 1.0:
-        parser.error("--duration must be at least 1 s")
+    for flag in ("--methods", "--groups", "--seeds"):
+        cli.reject_duplicates(parser, flag, getattr(args, flag[2:]))
     if args.quick:
         args.seeds, args.epochs, args.n_test = [0], 300, 100
+    return args
+
+
+def main(argv=None) -> list[dict]:
+    """Runs the command line ``argv`` (see `parse_args`); returns the records written."""
+    args = parse_args(argv)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     records = run(

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from benchmarks import cli
 from benchmarks.datasets import TASK_GROUPS, TASKS
 from benchmarks.plots import plot_data_efficiency
 from benchmarks.training import fit
@@ -187,45 +188,76 @@ def table(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> list[dict]:
+def parse_args(argv=None) -> argparse.Namespace:
+    """Parses and checks the command line; exits with status 2 on a bad value.
+
+    Every check happens here, before any dataset is built: positive sizes, epochs,
+    channels and patience, seeds in ``[0, 2**32 - 1]``, a finite positive sample scale,
+    group variants of the chosen task, no repeated list entries, and an ``--out`` file
+    that can be written (its default, ``benchmarks/results/<task>.json``, too).
+    ``--quick`` then sets N = 1000, seed 0 and 300 epochs (unless ``--epochs`` is given).
+    """
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m benchmarks.regression",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--task", choices=sorted(TASKS), default="o5")
     parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     parser.add_argument(
         "--groups", nargs="+", default=None, help="EMLP group variants (default: all of the task's)"
     )
-    parser.add_argument("--sizes", nargs="+", type=int, default=[100, 1000, 10000])
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--epochs", type=int, default=None, help="default: min(900000/N, 1000)")
-    parser.add_argument("--ch", type=int, default=384)
-    parser.add_argument("--num-layers", type=int, default=3)
-    parser.add_argument("--patience", type=int, default=None, help="evaluations (40 per run)")
-    parser.add_argument("--sample-scale", type=float, default=None, help="see SAMPLE_SCALE")
+    parser.add_argument(
+        "--sizes", nargs="+", type=cli.positive_int, default=[100, 1000, 10000], help="N >= 1"
+    )
+    parser.add_argument(
+        "--seeds", nargs="+", type=cli.seed, default=[0, 1, 2], help="each in [0, 2**32 - 1]"
+    )
+    parser.add_argument(
+        "--epochs", type=cli.positive_int, default=None, help="default: min(900000/N, 1000)"
+    )
+    parser.add_argument("--ch", type=cli.positive_int, default=384, help="hidden channels")
+    parser.add_argument(
+        "--num-layers", type=cli.non_negative_int, default=3, help="hidden layers (0: linear)"
+    )
+    parser.add_argument(
+        "--patience", type=cli.positive_int, default=None, help="evaluations (40 per run)"
+    )
+    parser.add_argument(
+        "--sample-scale", type=cli.positive_real, default=None, help="> 0; see SAMPLE_SCALE"
+    )
     parser.add_argument(
         "--quick", action="store_true", help="N=1000, seed 0, 300 epochs: a few minutes"
     )
     parser.add_argument(
         "--out",
-        type=Path,
+        type=cli.output_file,
         default=None,
-        help="JSON output (default benchmarks/results/<task>.json)",
+        help="JSON output file, its parent writable (default benchmarks/results/<task>.json)",
     )
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
-    if any(n < 1 for n in args.sizes):
-        parser.error(f"--sizes must be positive; got {args.sizes}")
-    if args.epochs is not None and args.epochs < 1:
-        parser.error(f"--epochs must be positive; got {args.epochs}")
+    for flag in ("--methods", "--groups", "--sizes", "--seeds"):
+        cli.reject_duplicates(parser, flag, getattr(args, flag[2:]))
     if args.groups is not None:
         bad = [g for g in args.groups if g not in TASK_GROUPS[args.task]]
         if bad:
-            parser.error(f"--groups for {args.task}: choose from {list(TASK_GROUPS[args.task])}")
+            parser.error(
+                f"argument --groups: task {args.task!r} has no group variant "
+                f"{', '.join(map(repr, bad))}; choose from {list(TASK_GROUPS[args.task])}"
+            )
+    if args.out is None:
+        args.out = cli.default_output_file(parser, f"benchmarks/results/{args.task}.json")
     if args.quick:
         args.sizes, args.seeds = [1000], [0]
         args.epochs = args.epochs or 300
-    out = args.out or Path("benchmarks/results") / f"{args.task}.json"
+    return args
+
+
+def main(argv=None) -> list[dict]:
+    """Runs the command line ``argv`` (see `parse_args`); returns the records written."""
+    args = parse_args(argv)
+    out: Path = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     records = run(

@@ -24,8 +24,8 @@ import resource
 import statistics
 import tempfile
 import time
-from pathlib import Path
 
+from benchmarks import cli
 from benchmarks.fresh_process import run_child
 
 # name -> (python expression of the rep, emlp seconds or None, note)
@@ -199,19 +199,48 @@ def _print_row(r: dict) -> None:
     )
 
 
-def main(argv=None) -> list[dict]:
+def parse_args(argv=None) -> argparse.Namespace:
+    """Parses and checks the command line; exits with status 2 on a bad value.
+
+    ``--only`` must match at least one case name, ``--repeats`` must be positive and
+    ``--out`` (default ``benchmarks/results/solver.json``) a file that can be written;
+    all checked before any case runs.
+    """
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m benchmarks.solver",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--only", default=None, help="run the cases whose name contains this text")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/solver.json"))
     parser.add_argument(
-        "--repeats", type=int, default=3, help="fresh processes per case; the median is kept"
+        "--out",
+        type=cli.output_file,
+        default=None,
+        help="JSON output file, its parent writable (default benchmarks/results/solver.json)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=cli.positive_int,
+        default=3,
+        help="fresh processes per case; the median is kept",
     )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.repeats < 1:
-        parser.error(f"--repeats must be positive; got {args.repeats}")
+    if args.child:  # a case inside a fresh process: --only and --out are the parent's
+        return args
+    names = [*BASIS_CASES, *MODEL_CASES]
+    if args.only is not None and not any(args.only in name for name in names):
+        parser.error(
+            f"argument --only: no case name contains {args.only!r}; cases: {', '.join(names)}"
+        )
+    if args.out is None:
+        args.out = cli.default_output_file(parser, "benchmarks/results/solver.json")
+    return args
+
+
+def main(argv=None) -> list[dict]:
+    """Runs the command line ``argv`` (see `parse_args`); returns the records written."""
+    args = parse_args(argv)
     if args.child:
         kind, *rest = args.child
         result = _basis_child(*rest) if kind == "basis" else _model_child(*rest)

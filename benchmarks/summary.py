@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import cli
+
 __all__ = ["regression_table", "pendulum_table", "load_records", "main"]
 
 
@@ -118,13 +120,21 @@ def pendulum_table(records: list[dict], paper: dict) -> str:
 
 
 def main(argv=None) -> str:
-    """Prints (and returns) the tables of every record in the given JSON files."""
+    """Prints (and returns) the tables of every record in the given JSON files.
+
+    A path that does not exist is refused at parse time (exit status 2); a file that does
+    not hold a list of records raises `ValueError` from `load_records`.
+    """
     from benchmarks import pendulum, regression
 
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m benchmarks.summary",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument(
+        "paths", nargs="+", type=cli.input_file, help="JSON record files (each must exist)"
+    )
     args = parser.parse_args(argv)
     records = load_records(args.paths)
     parts = []
