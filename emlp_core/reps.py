@@ -21,6 +21,7 @@ import numpy as np
 from emlp_core.canonical import Monomial, Summand, product_form, sum_form
 from emlp_core.memory import check_memory
 from groups import Group
+from groups._arrays import real_float64
 
 __all__ = ["Rep", "ScalarRep", "VectorRep", "SumRep", "ProductRep", "V", "Scalar", "T"]
 
@@ -112,20 +113,32 @@ class Rep(ABC):
 
     # ------------------------------------------------------------------------ matrices
     def rho(self, g) -> np.ndarray:
-        """Dense matrix ``(size, size)`` of the group element ``g`` (d, d)."""
+        """Dense matrix ``(size, size)`` of the group element ``g`` (d, d).
+
+        Raises:
+            TypeError: for complex or string input.
+            ValueError: for a wrong shape or non-finite entries.
+        """
         return self._assemble(g, "rho")
 
     def drho(self, A) -> np.ndarray:
-        """Dense matrix ``(size, size)`` of the Lie-algebra element ``A`` (d, d)."""
+        """Dense matrix ``(size, size)`` of the Lie-algebra element ``A`` (d, d).
+
+        Raises:
+            TypeError: for complex or string input.
+            ValueError: for a wrong shape or non-finite entries.
+        """
         return self._assemble(A, "drho")
 
     def _assemble(self, matrix, method: str) -> np.ndarray:
         d = self._require_group().d
-        matrix = np.asarray(matrix, dtype=np.float64)
+        matrix = real_float64(matrix, method, f"a real ({d}, {d}) matrix")
         if matrix.shape != (d, d):
             raise ValueError(
                 f"{method} needs a ({d}, {d}) matrix for {self.group!r}; got shape {matrix.shape}."
             )
+        if not np.all(np.isfinite(matrix)):
+            raise ValueError(f"{method} needs a finite matrix; got one with nan or inf entries.")
         n = self.size()
         out = np.zeros((n, n))
         for monomial, positions in self.canonical_form():

@@ -399,7 +399,7 @@ def equivariant_basis(
         float64 ``(rep.size(), r)`` with orthonormal columns spanning exactly the invariants.
 
     Raises:
-        TypeError: if ``rep`` is not a `Rep`.
+        TypeError: if ``rep`` is not a `Rep` or ``sparse`` is not a bool or None.
         ValueError: if ``rep`` has no group, ``tol`` or ``strategy`` is invalid, or a solve or
             the result would exceed the memory limit.
 
@@ -414,6 +414,8 @@ def equivariant_basis(
     """
     if not isinstance(rep, Rep):
         raise TypeError(f"equivariant_basis takes a Rep; got {type(rep).__name__}.")
+    if sparse is not None and not isinstance(sparse, (bool, np.bool_)):
+        raise TypeError(f"sparse must be True, False or None; got {sparse!r}.")
     form = rep.canonical_form()
     types = form
     if len(form) > 1 and rep.size() >= PROGRESS_MIN_SIZE:  # tqdm's first bar costs ~7 ms
