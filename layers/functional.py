@@ -17,6 +17,7 @@ import numpy as np
 from layers.bases import BilinearBasis, Layout, LinearBasis
 
 __all__ = [
+    "check_input",
     "init_params",
     "to_canonical",
     "from_canonical",
@@ -29,6 +30,55 @@ __all__ = [
 ]
 
 
+def check_input(x: object, size: int, layer: str, *, rep: str = "", argument: str = "x") -> None:
+    """Raises a clear error unless ``x`` is a real floating array ``(..., size)``.
+
+    The one input check of every layer (functional and Haiku). Only ``jax.Array`` (tracers
+    included) and ``np.ndarray`` are accepted: lists, tuples and scalars are refused, as
+    ``jax.numpy`` refuses them, instead of being converted silently. Integer and bool
+    arrays are refused (cast them to float32 or float64), and so are complex ones: the
+    layers are real maps, with real parameters.
+
+    Args:
+        x: the input to check.
+        size: the expected width of the last axis.
+        layer: the layer's name, for the message.
+        rep: what ``size`` is the size of (e.g. ``"rep_in = V(SO(3))"``), for the message.
+        argument: the argument's name, for the message.
+
+    Raises:
+        TypeError: ``x`` is not an array, or its dtype is not real floating.
+        ValueError: ``x.shape[-1] != size`` (or ``x`` is 0-d).
+
+    Example:
+        >>> check_input(jnp.ones((2, 3), jnp.int32), 3, "Linear")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: Linear: x must have a real floating dtype (float32 or float64); got int32...
+    """
+    if not isinstance(x, (jax.Array, np.ndarray)):
+        raise TypeError(
+            f"{layer}: {argument} must be a jax.Array or np.ndarray of shape (..., {size}); "
+            f"got {type(x).__name__}. Convert it first, e.g. jnp.asarray({argument}, jnp.float32)."
+        )
+    if not jnp.issubdtype(x.dtype, jnp.floating):
+        extra = (
+            " The layers are real maps: pass real and imaginary parts as separate channels."
+            if jnp.issubdtype(x.dtype, jnp.complexfloating)
+            else f" Cast it first, e.g. {argument}.astype(jnp.float32)."
+        )
+        raise TypeError(
+            f"{layer}: {argument} must have a real floating dtype (float32 or float64); "
+            f"got {x.dtype}.{extra}"
+        )
+    if x.ndim < 1 or x.shape[-1] != size:
+        described = f" for {rep}" if rep else ""
+        raise ValueError(
+            f"{layer} expects inputs (..., {size}){described}; got shape {tuple(x.shape)} "
+            f"for {argument}."
+        )
+
+
 def init_params(basis: LinearBasis | BilinearBasis, key: jax.Array, dtype=jnp.float32) -> dict:
     """Draws parameters for ``basis`` with the documented initialisation rule.
 
@@ -39,7 +89,12 @@ def init_params(basis: LinearBasis | BilinearBasis, key: jax.Array, dtype=jnp.fl
         >>> basis = linear_basis((2 * V)(SO(3)), V(SO(3)))
         >>> {k: v.shape for k, v in init_params(basis, jax.random.PRNGKey(0)).items()}
         {'w_0_0': (1, 2, 1)}
+
+    Raises:
+        TypeError: ``dtype`` is not a real floating dtype.
     """
+    if not jnp.issubdtype(dtype, jnp.floating):
+        raise TypeError(f"init_params: dtype must be a real floating dtype; got {dtype!r}.")
     specs = basis.parameter_specs()
     keys = jax.random.split(key, max(len(specs), 1))
     return {
@@ -132,7 +187,13 @@ def linear_bias(
 
 
 def linear(basis: LinearBasis, params: Mapping[str, jax.Array], x: jax.Array) -> jax.Array:
-    """Equivariant linear map: ``x @ W + bias``, ``(..., n_in) -> (..., n_out)``."""
+    """Equivariant linear map: ``x @ W + bias``, ``(..., n_in) -> (..., n_out)``.
+
+    Raises:
+        TypeError, ValueError: unless ``x`` is a real floating ``(..., n_in)`` array
+            (`check_input`).
+    """
+    check_input(x, basis.inputs.size, "linear", rep=f"rep_in = {basis.rep_in!r}")
     weight = linear_weight(basis, params).astype(x.dtype)
     return x @ weight + linear_bias(basis, params, x.dtype)
 
@@ -181,7 +242,12 @@ def bilinear(basis: BilinearBasis, params: Mapping[str, jax.Array], x: jax.Array
     unit-scale inputs give unit-scale products. Cost: ``O(batch * pairs * s_b * s_a)`` for
     the products plus ``O(batch * copies_b * pairs * s_b)`` for the mixing; only splits,
     no gathers, when the layouts are canonical.
+
+    Raises:
+        TypeError, ValueError: unless ``x`` is a real floating ``(..., n_in)`` array
+            (`check_input`).
     """
+    check_input(x, basis.inputs.size, "bilinear", rep=f"rep_in = {basis.rep_in!r}")
     blocks = type_blocks(to_canonical(x, basis.inputs), basis.inputs)
     batch = x.shape[:-1]
     parts = []
@@ -246,10 +312,17 @@ def gated_nonlinearity(rep_layout: Layout, values: jax.Array) -> jax.Array:
     swish (``x * sigmoid(x)``); the ``j``-th non-scalar copy (canonical order) is multiplied
     by ``sigmoid`` of gate ``j``, an invariant scalar, which keeps the map equivariant.
     Computed as ``x * sigmoid(x * scalar_mask + gates @ E)`` (see `gate_expansion`).
+
+    Raises:
+        TypeError, ValueError: unless ``values`` is a real floating array
+            ``(..., gated(rep).size())`` (`check_input`).
     """
     n = rep_layout.size
-    count = values.shape[-1] - n
     mask, expansion = gate_expansion(rep_layout)
+    count = expansion.shape[0]
+    check_input(
+        values, count + n, "gated_nonlinearity", rep=f"{count} gates + {n}", argument="values"
+    )
     gate_values, x = _split(values, [count, n]) if count else (values[..., :0], values)
     x = to_canonical(x, rep_layout)
     argument = x * jnp.asarray(mask, x.dtype)

@@ -20,7 +20,15 @@ import jax.numpy as jnp
 from emlp_core import Rep
 from groups import Group
 from layers import functional
-from layers.bases import bilinear_basis, layout, linear_basis
+from layers.bases import (
+    bilinear_basis,
+    check_int,
+    check_real,
+    check_rep,
+    check_reps,
+    layout,
+    linear_basis,
+)
 from layers.hidden import gated, uniform_rep
 
 __all__ = [
@@ -50,11 +58,22 @@ def num_params(params: hk.Params) -> int:
     return int(hk.data_structures.tree_size(params))
 
 
-def _check_width(x: jax.Array, rep: Rep, layer: str) -> None:
-    if x.ndim < 1 or x.shape[-1] != rep.size():
-        raise ValueError(
-            f"{layer} expects inputs (..., {rep.size()}) for {rep!r}; got shape {tuple(x.shape)}."
-        )
+def _check_input(x: jax.Array, rep: Rep, layer: str, name: str = "rep_in") -> None:
+    """`layers.functional.check_input` against ``rep``: the input check of every module."""
+    functional.check_input(x, rep.size(), layer, rep=f"{name} = {rep!r}")
+
+
+def _check_gain(init_gain: float, layer: str) -> float:
+    return check_real(init_gain, "init_gain", layer, hint=" (e.g. GATED_GAIN or UNIT_SCALE_GAIN)")
+
+
+def _bound(rep: Rep, group: Group, name: str, layer: str) -> Rep:
+    """``rep(group)``, checked by `layers.bases.check_rep`."""
+    if not isinstance(rep, Rep):
+        raise TypeError(f"{layer}: {name} must be a Rep; got {type(rep).__name__}.")
+    rep = rep(group)
+    check_rep(rep, name, layer)
+    return rep
 
 
 @functools.lru_cache(maxsize=1024)  # bounded like the basis caches, so it pins no more
@@ -108,6 +127,19 @@ class Linear(hk.Module):
     ``(copies_out, copies_in, r)`` per pair of tensor types, initialised by the rule of
     `layers.bases.LinearBasis.parameter_specs` (``init_gain``: see there).
 
+    Args:
+        rep_in, rep_out: representations bound to one group, each of size ``>= 1``.
+        init_gain: a positive finite real number.
+
+    Calling it on ``x`` (a real floating ``jax.Array`` or ``np.ndarray``
+    ``(..., rep_in.size())``) returns ``(..., rep_out.size())`` in the dtype of ``x``.
+
+    Raises:
+        TypeError: a rep is not a `Rep`; on call, ``x`` is not an array (a list is refused:
+            convert it with ``jnp.asarray``) or not real floating (int, bool, complex).
+        ValueError: a rep is unbound or of size 0, the groups differ, ``init_gain`` is not
+            a positive finite real; on call, ``x.shape[-1] != rep_in.size()``.
+
     Example:
         >>> import jax, jax.numpy as jnp, haiku as hk
         >>> from groups import SO
@@ -121,14 +153,12 @@ class Linear(hk.Module):
 
     def __init__(self, rep_in: Rep, rep_out: Rep, init_gain: float = 1.0, name: str | None = None):
         super().__init__(name=name)
-        if not init_gain > 0:
-            raise ValueError(f"Linear: init_gain must be positive; got {init_gain!r}.")
+        self.init_gain = _check_gain(init_gain, "Linear")
         self.rep_in, self.rep_out = rep_in, rep_out
-        self.init_gain = float(init_gain)
         self.basis = linear_basis(rep_in, rep_out)
 
     def __call__(self, x: jax.Array) -> jax.Array:
-        _check_width(x, self.rep_in, "Linear")
+        _check_input(x, self.rep_in, "Linear")
         params = _parameters(self.basis, x.dtype, gain=self.init_gain)
         return _compiled(functional.linear, self.basis)(params, x)
 
@@ -137,6 +167,9 @@ class BiLinear(hk.Module):
     """Channel-paired equivariant bilinear layer ``rep_in x rep_in -> rep_out``.
 
     See `layers.bases.bilinear_basis` for which channels are multiplied.
+
+    Raises:
+        TypeError, ValueError: as `Linear` (bad reps; on call, bad ``x``).
     """
 
     def __init__(self, rep_in: Rep, rep_out: Rep, name: str | None = None):
@@ -145,7 +178,7 @@ class BiLinear(hk.Module):
         self.basis = bilinear_basis(rep_in, rep_out)
 
     def __call__(self, x: jax.Array) -> jax.Array:
-        _check_width(x, self.rep_in, "BiLinear")
+        _check_input(x, self.rep_in, "BiLinear")
         return _compiled(functional.bilinear, self.basis)(_parameters(self.basis, x.dtype), x)
 
 
@@ -153,16 +186,22 @@ class GatedNonlinearity(hk.Module):
     """Gated nonlinearity: input ``gated(rep)``, output ``rep``.
 
     Scalars get swish; every other copy is scaled by the sigmoid of its gate scalar.
+
+    Raises:
+        TypeError: ``rep`` is not a `Rep`; on call, ``values`` is not a real floating array.
+        ValueError: ``rep`` is unbound or of size 0; on call,
+            ``values.shape[-1] != gated(rep).size()``.
     """
 
     def __init__(self, rep: Rep, name: str | None = None):
         super().__init__(name=name)
+        check_rep(rep, "rep", "GatedNonlinearity")
         self.rep = rep
         self.gated_rep = gated(rep)
         self.layout = layout(rep)
 
     def __call__(self, values: jax.Array) -> jax.Array:
-        _check_width(values, self.gated_rep, "GatedNonlinearity")
+        _check_input(values, self.gated_rep, "GatedNonlinearity", name="gated(rep)")
         return _compiled(functional.gated_nonlinearity, self.layout)(values)
 
 
@@ -207,30 +246,40 @@ class EMLPBlock(hk.Module):
     Args:
         rep_in, rep_out: bound representations (the block outputs ``rep_out``).
         init_gain: init gain of the linear layer: 1 for standardised inputs, `GATED_GAIN`
-            when the input comes out of another block.
+            when the input comes out of another block (a positive finite real).
+
+    Raises:
+        TypeError, ValueError: as `Linear` (bad reps or ``init_gain``; on call, bad ``x``).
     """
 
     def __init__(self, rep_in: Rep, rep_out: Rep, init_gain: float = 1.0, name: str | None = None):
         super().__init__(name=name)
+        check_reps(rep_in, rep_out, "EMLPBlock")
+        self.init_gain = _check_gain(init_gain, "EMLPBlock")
         self.rep_in, self.rep_out = rep_in, rep_out
         self.gated_rep = gated(rep_out)
-        self.init_gain = init_gain
 
     def __call__(self, x: jax.Array) -> jax.Array:
+        _check_input(x, self.rep_in, "EMLPBlock")
         linear_out = Linear(self.rep_in, self.gated_rep, init_gain=self.init_gain)(x)
         preactivation = linear_out + BiLinear(self.gated_rep, self.gated_rep)(linear_out)
         return GatedNonlinearity(self.rep_out)(preactivation)
 
 
-def _hidden_reps(ch, group: Group, num_layers: int) -> list[Rep]:
+def _hidden_rep(ch, group: Group, name: str) -> Rep:
     if isinstance(ch, Rep):
-        return [ch(group)] * num_layers
-    if isinstance(ch, int) and not isinstance(ch, bool):
-        return [uniform_rep(ch, group)] * num_layers
-    if isinstance(ch, Sequence) and len(ch) == num_layers:
-        return [c(group) if isinstance(c, Rep) else uniform_rep(c, group) for c in ch]
+        return _bound(ch, group, name, "EMLP")
+    return uniform_rep(check_int(ch, name, "EMLP"), group)
+
+
+def _hidden_reps(ch, group: Group, num_layers: int) -> list[Rep]:
+    if isinstance(ch, (Rep, numbers.Integral)):  # one for all layers, checked even if none
+        return [_hidden_rep(ch, group, "ch")] * num_layers
+    if isinstance(ch, Sequence) and not isinstance(ch, str) and len(ch) == num_layers:
+        return [_hidden_rep(c, group, f"ch[{k}]") for k, c in enumerate(ch)]
     raise ValueError(
-        f"ch must be an int, a Rep, or a sequence of num_layers = {num_layers} of them; got {ch!r}."
+        f"EMLP: ch must be an int, a Rep, or a sequence of num_layers = {num_layers} of them; "
+        f"got {ch!r}."
     )
 
 
@@ -240,15 +289,24 @@ class EMLP(hk.Module):
     ``num_layers`` `EMLPBlock`s on hidden representations, then a final `Linear`.
 
     Args:
-        rep_in, rep_out: representations (bound or unbound; they are bound to ``group``).
+        rep_in, rep_out: representations (bound or unbound; they are bound to ``group``),
+            each of size ``>= 1``.
         group: the symmetry group.
-        ch: hidden size: an int (see `uniform_rep`), a Rep, or one per layer.
-        num_layers: number of hidden blocks.
+        ch: hidden size: a positive int (see `uniform_rep`), a Rep of size ``>= 1``, or a
+            sequence of ``num_layers`` of them.
+        num_layers: number of hidden blocks, ``>= 0``.
         init_gain: init gain of every linear layer fed by a gated nonlinearity (all but
             the first, which sees standardised inputs and uses gain 1): `GATED_GAIN` (1,
             the default; activations shrink about 1/sqrt(3) per block at init) or
             `UNIT_SCALE_GAIN` (3; activations keep one scale through depth). Measured
-            trade-off: see `GATED_GAIN`.
+            trade-off: see `GATED_GAIN`. A positive finite real number.
+
+    Raises:
+        TypeError: ``group`` is not a `groups.Group` or a rep not a `Rep`; on call, ``x``
+            is not a real floating array (see `Linear`).
+        ValueError: a rep has size 0 or is bound to another group; ``ch``, ``num_layers``
+            or ``init_gain`` is out of range or of the wrong type; on call,
+            ``x.shape[-1] != rep_in.size()``.
 
     Example:
         >>> import jax, jax.numpy as jnp, haiku as hk
@@ -273,20 +331,14 @@ class EMLP(hk.Module):
         super().__init__(name=name)
         if not isinstance(group, Group):
             raise TypeError(f"EMLP needs a groups.Group; got {type(group).__name__}.")
-        if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 0:
-            raise ValueError(f"num_layers must be a non-negative int; got {num_layers!r}.")
-        number = isinstance(init_gain, numbers.Real) and not isinstance(init_gain, bool)
-        if not number or not init_gain > 0:
-            raise ValueError(
-                f"init_gain must be a positive number (e.g. GATED_GAIN or UNIT_SCALE_GAIN); "
-                f"got {init_gain!r}."
-            )
-        self.rep_in, self.rep_out = rep_in(group), rep_out(group)
+        num_layers = check_int(num_layers, "num_layers", "EMLP", minimum=0)
+        self.init_gain = _check_gain(init_gain, "EMLP")
+        self.rep_in = _bound(rep_in, group, "rep_in", "EMLP")
+        self.rep_out = _bound(rep_out, group, "rep_out", "EMLP")
         self.hidden = _hidden_reps(ch, group, num_layers)
-        self.init_gain = float(init_gain)
 
     def __call__(self, x: jax.Array) -> jax.Array:
-        _check_width(x, self.rep_in, "EMLP")
+        _check_input(x, self.rep_in, "EMLP")
         reps = [self.rep_in, *self.hidden]
         for k, (rep_in, rep_out) in enumerate(itertools.pairwise(reps)):
             x = EMLPBlock(rep_in, rep_out, init_gain=1.0 if k == 0 else self.init_gain)(x)
@@ -295,7 +347,24 @@ class EMLP(hk.Module):
 
 
 class MLP(hk.Module):
-    """Baseline multilayer perceptron with swish; the reps and group give only the shapes."""
+    """Baseline multilayer perceptron with swish; the reps and group give only the shapes.
+
+    ``num_layers`` hidden ``hk.Linear`` layers of width ``ch``, each followed by swish,
+    then a linear output layer.
+
+    Args:
+        rep_in, rep_out: representations (bound to ``group`` here), each of size ``>= 1``.
+        group: a `groups.Group`.
+        ch: hidden width, a positive int.
+        num_layers: number of hidden layers, ``>= 0`` (0: one linear map).
+
+    Raises:
+        TypeError: ``group`` is not a `groups.Group` or a rep not a `Rep`; on call, ``x``
+            is not a real floating array (see `Linear`).
+        ValueError: a rep has size 0 or is bound to another group; ``ch`` or
+            ``num_layers`` is out of range or not an int; on call,
+            ``x.shape[-1] != rep_in.size()``.
+    """
 
     def __init__(
         self,
@@ -309,11 +378,13 @@ class MLP(hk.Module):
         super().__init__(name=name)
         if not isinstance(group, Group):
             raise TypeError(f"MLP needs a groups.Group; got {type(group).__name__}.")
-        self.rep_in, self.rep_out = rep_in(group), rep_out(group)
-        self.ch, self.num_layers = ch, num_layers
+        self.ch = check_int(ch, "ch", "MLP")
+        self.num_layers = check_int(num_layers, "num_layers", "MLP", minimum=0)
+        self.rep_in = _bound(rep_in, group, "rep_in", "MLP")
+        self.rep_out = _bound(rep_out, group, "rep_out", "MLP")
 
     def __call__(self, x: jax.Array) -> jax.Array:
-        _check_width(x, self.rep_in, "MLP")
+        _check_input(x, self.rep_in, "MLP")
         for _ in range(self.num_layers):
             x = jax.nn.swish(hk.Linear(self.ch)(x))
         return hk.Linear(self.rep_out.size())(x)

@@ -6,6 +6,7 @@ import numpy as np
 
 from emlp_core import Rep, Scalar, SumRep, T
 from groups import Group
+from layers.bases import check_int
 
 __all__ = ["uniform_rep", "gated", "gate_indices"]
 
@@ -20,12 +21,18 @@ def uniform_rep(ch: int, group: Group, max_rank: int = 2) -> Rep:
     ``p = r, r-1, ..., 0``, so mixed tensors are present. Deterministic: no randomness.
 
     Args:
-        ch: target number of dimensions, ``>= 1``.
+        ch: target number of dimensions, an integer ``>= 1``.
         group: the group the representation is bound to.
-        max_rank: highest tensor rank used (higher ranks cost larger bases).
+        max_rank: highest tensor rank used, an integer ``>= 0`` (higher ranks cost larger
+            bases; 0 gives ``ch`` scalars).
 
     Returns:
         A bound `SumRep` of size at most ``ch``, ordered by rank.
+
+    Raises:
+        ValueError: ``ch`` is not an integer ``>= 1`` or ``max_rank`` not one ``>= 0``
+            (bools and floats are refused).
+        TypeError: ``group`` is not a `groups.Group`.
 
     Example:
         >>> from groups import O
@@ -33,8 +40,8 @@ def uniform_rep(ch: int, group: Group, max_rank: int = 2) -> Rep:
         >>> rep, rep.size()
         ((134*Scalar + 25*V + 5*V**2)(O(5)), 384)
     """
-    if isinstance(ch, bool) or not isinstance(ch, (int, np.integer)) or ch < 1:
-        raise ValueError(f"uniform_rep needs a positive integer ch; got {ch!r}.")
+    ch = check_int(ch, "ch", "uniform_rep")
+    max_rank = check_int(max_rank, "max_rank", "uniform_rep", minimum=0)
     if not isinstance(group, Group):
         raise TypeError(f"uniform_rep needs a groups.Group; got {type(group).__name__}.")
     d = group.d
