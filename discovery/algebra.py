@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from groups import Group
+from groups import Group, closure_residual
+from groups._arrays import real_float64
+from groups.group import DEFAULT_CLOSURE_TOL
 
-__all__ = ["as_algebra", "frobenius_orthonormal", "to_group"]
+__all__ = ["as_algebra", "frobenius_orthonormal", "to_group", "MAX_AUTOMATIC_CLOSURE_TOL"]
 
 EPS = float(np.finfo(np.float64).eps)
+MAX_AUTOMATIC_CLOSURE_TOL = 0.1
+"""Largest closure tolerance `to_group` picks by itself (the loosest closure error that
+`discovery.discover_lie_algebra` accepts by default, for a regressor learned from data)."""
 
 
 def as_algebra(value, argument: str = "algebra") -> np.ndarray:
@@ -33,7 +38,9 @@ def as_algebra(value, argument: str = "algebra") -> np.ndarray:
         float64 ``(k, d, d)`` (a copy; ``k`` may be 0).
 
     Raises:
-        TypeError: if the value cannot be converted to a real float64 array.
+        TypeError: if the value is callable, cannot be converted to float64, holds
+            strings, or is complex with a non-zero imaginary part (realify complex
+            matrices first, as `groups.U` does).
         ValueError: if it is not a stack of square matrices, has ``d < 1``, or holds
             non-finite values.
 
@@ -51,13 +58,8 @@ def as_algebra(value, argument: str = "algebra") -> np.ndarray:
             f"{argument} must be an array (k, d, d), a Group or a DiscoveryResult; got the "
             f"callable {value!r}."
         )
-    try:
-        array = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"{argument} must be an array (k, d, d) of real matrices; could not convert a "
-            f"{type(value).__name__} to float64 ({error})."
-        ) from error
+    expected = "an array (k, d, d) of real matrices, a Group or a DiscoveryResult"
+    array = np.array(real_float64(value, argument, expected), copy=True)
     if array.ndim != 3 or array.shape[1] != array.shape[2]:
         hint = " (wrap a single matrix A as [A])" if array.ndim == 2 else ""
         raise ValueError(
@@ -128,9 +130,11 @@ def to_group(
         discrete_generators: optional array-like ``(M, d, d)`` of invertible matrices
             (e.g. a reflection, to reach other components).
         name: readable name; default ``"Discovered(k, d)"``.
-        closure_tol: passed to `groups.Group`. None uses ``max(1e-6, 10 * closure)`` for a
+        closure_tol: largest accepted relative closure residual
+            (`groups.closure_residual`), a positive number. None uses
+            ``min(max(1e-6, 10 * closure_error), MAX_AUTOMATIC_CLOSURE_TOL = 0.1)`` for a
             DiscoveryResult (its measured closure error; learned algebras close only
-            approximately) and the Group default otherwise.
+            approximately) and the Group default 1e-6 otherwise.
         allow_failed: a DiscoveryResult whose ``success`` is False is refused unless this
             is True.
         zero_tol: relative size below which entries are set to zero (0 keeps them all).
@@ -139,9 +143,13 @@ def to_group(
         A `groups.Group` on ``R^d``.
 
     Raises:
-        ValueError: for a failed DiscoveryResult (unless ``allow_failed``), mismatched
-            shapes, or what `groups.Group` rejects.
-        TypeError: if an argument cannot be converted to arrays.
+        ValueError: for a failed DiscoveryResult (unless ``allow_failed``), an algebra
+            that does not close within ``closure_tol`` (its span is not closed under the
+            commutator: close it first, or pass a larger ``closure_tol``), a
+            ``closure_tol`` or ``zero_tol`` out of range, mismatched shapes, or what
+            `groups.Group` rejects.
+        TypeError: if an argument cannot be converted to real arrays (complex values and
+            strings included), or ``allow_failed`` is not a bool.
 
     Example:
         >>> from groups import SO
@@ -149,6 +157,11 @@ def to_group(
         >>> G, G.d, G.lie_algebra.shape
         (rotations, 3, (3, 3, 3))
     """
+    if not isinstance(allow_failed, (bool, np.bool_)):
+        raise TypeError(
+            f"allow_failed must be True or False; got {type(allow_failed).__name__} "
+            f"{allow_failed!r}."
+        )
     success = getattr(algebra, "success", True)
     if not success and not allow_failed:
         raise ValueError(
@@ -157,12 +170,37 @@ def to_group(
         )
     if closure_tol is None:
         measured = getattr(algebra, "closure_error", None)
-        closure_tol = 1e-6 if measured is None else max(1e-6, 10.0 * float(measured))
+        if measured is None:
+            closure_tol, chosen = DEFAULT_CLOSURE_TOL, "the Group default"
+        else:
+            closure_tol = min(max(1e-6, 10.0 * float(measured)), MAX_AUTOMATIC_CLOSURE_TOL)
+            chosen = (
+                f"chosen as min(max(1e-6, 10 * closure_error), {MAX_AUTOMATIC_CLOSURE_TOL}) "
+                "from the DiscoveryResult"
+            )
+    elif (
+        isinstance(closure_tol, bool)
+        or not isinstance(closure_tol, (int, float, np.integer, np.floating))
+        or not 0 < closure_tol < np.inf
+    ):
+        raise ValueError(f"closure_tol must be a positive finite number; got {closure_tol!r}.")
+    else:
+        chosen = "given"
     if not (isinstance(zero_tol, (int, float)) and 0 <= zero_tol < 1):
         raise ValueError(f"zero_tol must be a number in [0, 1); got {zero_tol!r}.")
     basis = as_algebra(algebra)
     basis[np.abs(basis) <= zero_tol * np.abs(basis).max(initial=0.0)] = 0.0
     basis += 0.0  # no negative zeros: equal algebras give equal Group keys
+    residual = closure_residual(basis)
+    if residual > closure_tol:
+        raise ValueError(
+            f"to_group: algebra ({basis.shape[0]} matrices of shape {basis.shape[1:]}) does "
+            f"not close under the commutator: relative closure residual {residual:.2e} > "
+            f"closure_tol = {closure_tol:.1e} ({chosen}); expected every [A_i, A_j] to lie "
+            "in the span of the A_i. Close the algebra first (add the missing commutators "
+            "to the basis, or rerun the discovery with more samples), or pass a larger "
+            "closure_tol= for a learned, approximately closed algebra."
+        )
     if name is None:
         name = f"Discovered({basis.shape[0]}, {basis.shape[1]})"
     return Group(
@@ -170,4 +208,5 @@ def to_group(
         discrete_generators=discrete_generators,
         name=name,
         closure_tol=closure_tol,
+        check_closure=False,  # checked above, with a message that says how to fix it
     )

@@ -257,7 +257,8 @@ def discover_lie_algebra(
         method: ``"nullspace"`` or ``"sgd"``.
         n_samples: number of sample points (default ``2 d^2``; for a dataset, a seeded
             subset of that many points, default all).
-        seed: seed of the sample points, the regressor and the sgd initialisation.
+        seed: seed of the sample points, the regressor and the sgd initialisation, an
+            integer ``>= 0``.
         arity: number of vector arguments of a callable oracle (default: its signature).
         samples: explicit points ``(n, d)`` or ``(n, m, d)`` instead of standard normal
             ones (e.g. to stay inside the oracle's domain); not with ``n_samples``.
@@ -275,10 +276,14 @@ def discover_lie_algebra(
         A `DiscoveryResult`; ``result.algebra`` is ``(k, d, d)``, Frobenius orthonormal.
 
     Raises:
-        TypeError: for a non-callable oracle that is not a dataset, or arguments of the
-            wrong type.
-        ValueError: for ``d < 1``, an unknown method, ``n_generators < 1``, shapes that do
-            not match ``d``, or options that do not apply to the method.
+        TypeError: for a non-callable oracle that is not a dataset, arguments of the
+            wrong type, arrays (``samples``, ``commutes_with``, the dataset) that are
+            complex or hold strings, or an oracle that returns something other than a
+            real number (None, a string, a complex or boolean value).
+        ValueError: for ``d < 1``, a negative ``seed``, an unknown method,
+            ``n_generators < 1``, shapes that do not match ``d``, options that do not
+            apply to the method, an oracle that returns an array of several numbers, or a
+            problem too large to allocate (`discovery.inputs.MAX_PROBLEM_BYTES`).
         DiscoveryError: with ``strict=True``, when the run fails.
 
     Example:

@@ -29,9 +29,15 @@ from discovery.structure import (
     range_basis,
     restrict,
 )
+from groups._arrays import check_seed
 from groups.lie_algebra import algebra_rank, killing_signature, structure_constants
 
-__all__ = ["AlgebraReport", "identify"]
+__all__ = ["AlgebraReport", "identify", "MAX_AUTOMATIC_TOL"]
+
+MAX_AUTOMATIC_TOL = 1e-2
+"""Largest cut-off `identify` picks by itself (``10 * closure_residual``, at least 1e-8).
+Coarser cut-offs blur the rank decisions (the eigenvalue gaps of `_is_elliptic` are
+``10 * tol`` relative), so an algebra that would need one must pass ``tol`` explicitly."""
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -186,24 +192,58 @@ def _solvable_label(restricted: np.ndarray, tol: float) -> str:
     return "solvable" if _series_end(constants, tol, lower=False) == 0 else "non-reductive"
 
 
+def _check_closes(shape: tuple, residual: float, tol: float | None) -> None:
+    """Refuses a basis whose span is not closed under the commutator within ``tol``."""
+    automatic = max(1e-8, 10 * residual)
+    if tol is None and automatic <= MAX_AUTOMATIC_TOL:
+        return
+    if tol is not None and residual <= tol:
+        return
+    limit = (
+        f"the automatic tol = max(1e-8, 10 * residual) = {automatic:.2e} would exceed "
+        f"MAX_AUTOMATIC_TOL = {MAX_AUTOMATIC_TOL:.0e}"
+        if tol is None
+        else f"> tol = {tol:.2e}"
+    )
+    raise ValueError(
+        f"identify: algebra ({shape[0]} matrices of shape {shape[1:]}) does not close under "
+        f"the commutator: relative closure residual {residual:.2e} ({limit}); expected every "
+        "[A_i, A_j] to lie in the span of the A_i. Close the algebra first (add the missing "
+        "commutators to the basis), or, for a learned, approximately closed algebra, pass "
+        "a coarser tol= (a relative cut-off in (0, 1), at least the closure residual)."
+    )
+
+
 def identify(algebra, *, tol: float | None = None, seed: int = 0) -> AlgebraReport:
     """Identifies the Lie algebra spanned by a basis: dimension, rank, ideals, a name.
+
+    The basis must span a Lie algebra: its relative closure residual
+    (`groups.closure_residual`, the part of the commutators outside the span) must be at
+    most ``tol``. Two generators of ``so(3)``, whose commutator is the third, are refused
+    rather than read as ``u(1)+u(1)``.
 
     Args:
         algebra: array-like ``(k, d, d)`` of linearly independent matrices, a
             `groups.Group` or a `discovery.DiscoveryResult`.
-        tol: relative cut-off for every rank decision (centre, derived algebra, ideals,
-            signature); None uses ``max(1e-8, 10 * closure_residual)``, so that learned,
-            approximately closed algebras are read at the precision they have.
-        seed: seed of the generic elements (the result does not depend on it for
-            generic choices).
+        tol: relative cut-off in ``(0, 1)`` for every rank decision (centre, derived
+            algebra, ideals, signature) and the largest accepted closure residual. None
+            uses ``max(1e-8, 10 * closure_residual)``, so that learned, approximately
+            closed algebras are read at the precision they have, and refuses an algebra
+            for which that exceeds `MAX_AUTOMATIC_TOL` ``= 1e-2`` (closure residual above
+            ``1e-3``).
+        seed: seed of the generic elements, an integer ``>= 0`` (the result does not
+            depend on it for generic choices).
 
     Returns:
         An `AlgebraReport`.
 
     Raises:
-        ValueError: if the basis is linearly dependent or not a stack of square matrices.
-        TypeError: if it cannot be converted to float64.
+        ValueError: if the basis is linearly dependent, not a stack of square matrices,
+            holds non-finite values, or does not close within ``tol`` (the message gives
+            the closure residual); if ``tol`` is not in ``(0, 1)`` or ``seed`` is
+            negative.
+        TypeError: if the basis cannot be converted to float64, holds strings or complex
+            values (realify complex matrices first), or ``seed`` is not an integer.
 
     Example:
         >>> from groups import SO, U
@@ -214,10 +254,16 @@ def identify(algebra, *, tol: float | None = None, seed: int = 0) -> AlgebraRepo
         ('u(3)', (1, 8), 1, True)
     """
     given = as_algebra(algebra)
-    if tol is not None and not (isinstance(tol, (int, float)) and 0 < tol < 1):
+    if tol is not None and (
+        isinstance(tol, bool)
+        or not isinstance(tol, (int, float, np.integer, np.floating))
+        or not 0 < tol < 1
+    ):
         raise ValueError(f"tol must be a relative cut-off in (0, 1); got {tol!r}.")
+    seed = check_seed(seed)
     k = given.shape[0]
     constants, residual = structure_constants(given)
+    _check_closes(given.shape, residual, tol)
     if tol is None:
         tol = max(1e-8, 10 * residual)
     if k == 0:

@@ -14,8 +14,14 @@ import numpy as np
 
 from discovery.oracles import infer_arity, sample_points
 from discovery.regressor import RegressorConfig
+from groups._arrays import check_seed, real_float64
 
-__all__ = ["Problem", "parse_problem", "check_positive_int"]
+__all__ = ["Problem", "parse_problem", "check_positive_int", "MAX_PROBLEM_BYTES"]
+
+MAX_PROBLEM_BYTES = 2**31
+"""Largest float64 storage a discovery problem may need (2 GiB): the sample points, the
+constraint ``(rows, d*d)`` and its Gram matrix ``(d*d, d*d)``. It grows like ``d^4`` (the
+default ``2 d^2`` samples times ``d^2`` unknowns): ``d = 60`` needs 0.2 GiB."""
 
 
 @dataclass(frozen=True)
@@ -62,13 +68,8 @@ def check_positive_int(value, argument: str) -> int:
 
 
 def _float_array(value, argument: str) -> np.ndarray:
-    try:
-        array = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"{argument} must be a real array; could not convert a {type(value).__name__} "
-            f"({error})."
-        ) from error
+    """A float64 copy of ``value``; complex values and strings are refused (TypeError)."""
+    array = np.array(real_float64(value, argument, "a real array"), copy=True)
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{argument} contains non-finite values (nan or inf).")
     return array
@@ -126,10 +127,27 @@ def _dataset(oracle: tuple, d: int, arity: int | None) -> tuple[np.ndarray, np.n
     return points, labels
 
 
+def _check_problem_size(rows: int, arity: int, d: int, commuting: int) -> None:
+    """Refuses a problem whose arrays would exceed `MAX_PROBLEM_BYTES`, before allocating."""
+    unknowns = d * d
+    needed = 8 * (rows * arity * d + (rows + commuting * unknowns + unknowns) * unknowns)
+    if needed > MAX_PROBLEM_BYTES:
+        raise ValueError(
+            f"discover_lie_algebra with d = {d} and {rows} sample points (arity {arity}) "
+            f"would need {needed:.1e} bytes for the points and the constraint ({rows} + "
+            f"{commuting} * d^2 rows, d^2 = {unknowns} unknowns), more than the limit of "
+            f"{MAX_PROBLEM_BYTES:.1e} (discovery.inputs.MAX_PROBLEM_BYTES); expected a "
+            "smaller d or n_samples (the default n_samples = 2 d^2 makes it grow like d^4)."
+        )
+
+
 def parse_problem(
     oracle, d, n_samples, seed, arity, samples, commutes_with, gradient, regressor
 ) -> Problem:
     """Checks the arguments of `discover_lie_algebra` and builds the `Problem`.
+
+    Raises:
+        TypeError, ValueError: as listed by `discover_lie_algebra`.
 
     Example:
         >>> problem = parse_problem(lambda x, y: 0.0, 3, None, 0, None, None, (), "auto", None)
@@ -137,8 +155,7 @@ def parse_problem(
         (18, 2, 3)
     """
     d = check_positive_int(d, "d")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an integer; got {type(seed).__name__} {seed!r}.")
+    seed = check_seed(seed)
     if n_samples is not None:
         n_samples = check_positive_int(n_samples, "n_samples")
     if arity is not None:
@@ -160,6 +177,7 @@ def parse_problem(
         if n_samples is not None and n_samples < len(points):
             chosen = np.random.default_rng(seed).choice(len(points), n_samples, replace=False)
             rows = points[np.sort(chosen)]
+        _check_problem_size(len(rows), rows.shape[1], d, len(matrices))
         return Problem(d, None, points, labels, rows, matrices, "jax", regressor, int(seed))
     if not callable(oracle):
         raise TypeError(
@@ -174,7 +192,9 @@ def parse_problem(
         if n_samples is not None:
             raise ValueError("pass either samples= (explicit points) or n_samples=, not both.")
         rows = _as_points(samples, d, arity, "samples")
+        _check_problem_size(len(rows), arity, d, len(matrices))
     else:
         count = 2 * d * d if n_samples is None else n_samples
+        _check_problem_size(count, arity, d, len(matrices))
         rows = sample_points(count, arity, d, int(seed))
     return Problem(d, oracle, None, None, rows, matrices, gradient, RegressorConfig(), int(seed))

@@ -98,14 +98,62 @@ def sample_points(n: int, arity: int, d: int, seed: int, scale: float = 1.0) -> 
     return scale * rng.standard_normal((n, arity, d))
 
 
+def _check_output(value, shape: tuple) -> None:
+    """Refuses an oracle value that is not one real number, naming what it was.
+
+    Args:
+        value: what the oracle returned.
+        shape: shape ``(m, d)`` of its arguments, for the message.
+
+    Raises:
+        TypeError: if ``value`` is None, a string, complex, boolean or otherwise not a
+            real number (a value numpy or jax would misread or reject deep inside).
+        ValueError: if it is an array of more than one number.
+    """
+    expected = "a real scalar (a float, or a real array of size 1)"
+    described = f"{type(value).__name__} {value!r}"[:80]
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(
+            f"the oracle must return {expected}; it returned {described} for arguments of "
+            f"shape {shape}."
+        )
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:
+        try:
+            dtype = np.asarray(value).dtype
+        except (TypeError, ValueError) as error:
+            raise TypeError(
+                f"the oracle must return {expected}; it returned {described}, which is not "
+                f"a number ({error})."
+            ) from error
+    kind = np.dtype(dtype).kind
+    if kind == "c":
+        raise TypeError(
+            f"the oracle must return {expected}; it returned a complex value ({described}, "
+            f"dtype {dtype}) for arguments of shape {shape}. An invariant is real: pass its "
+            "real and imaginary parts as two oracles, or |f|^2."
+        )
+    if kind == "b":
+        raise TypeError(
+            f"the oracle must return {expected}; it returned a boolean ({described}). "
+            "Discovery differentiates the oracle: return a smooth real-valued function."
+        )
+    if kind not in "iuf":
+        raise TypeError(
+            f"the oracle must return {expected}; it returned {described} of dtype {dtype} "
+            f"for arguments of shape {shape}."
+        )
+    if np.size(value) != 1:
+        raise ValueError(
+            f"the oracle must return a scalar; it returned shape {np.shape(value)} for "
+            f"arguments of shape {shape}."
+        )
+
+
 def _jax_gradients(oracle: Callable, points: np.ndarray) -> np.ndarray:
     with jax.enable_x64(True):
-        first = jnp.asarray(oracle(*jnp.asarray(points[0])))
-        if first.size != 1:
-            raise ValueError(
-                f"the oracle must return a scalar; it returned shape {tuple(first.shape)} for "
-                f"arguments of shape {points.shape[1:]}."
-            )
+        first = oracle(*jnp.asarray(points[0]))
+        _check_output(first, points.shape[1:])
 
         def scalar(arguments):
             return jnp.reshape(oracle(*arguments), ()).astype(jnp.float64)
@@ -115,13 +163,9 @@ def _jax_gradients(oracle: Callable, points: np.ndarray) -> np.ndarray:
 
 
 def _evaluate(oracle: Callable, arguments: np.ndarray) -> float:
-    value = np.asarray(oracle(*arguments), dtype=np.float64)
-    if value.size != 1:
-        raise ValueError(
-            f"the oracle must return a scalar; it returned shape {value.shape} for arguments "
-            f"of shape {arguments.shape}."
-        )
-    return float(value.reshape(()))
+    value = oracle(*arguments)
+    _check_output(value, arguments.shape)
+    return float(np.asarray(value, dtype=np.float64).reshape(()))
 
 
 def _finite_difference_gradients(oracle: Callable, points: np.ndarray) -> np.ndarray:
@@ -153,8 +197,10 @@ def oracle_gradients(
         ``(grads (n, m, d) float64, mode used)``.
 
     Raises:
-        ValueError: if ``gradient`` is unknown, the oracle does not return a scalar, or a
-            gradient is not finite.
+        TypeError: if the oracle returns something other than a real number (None, a
+            string, a complex or boolean value), naming what it returned.
+        ValueError: if ``gradient`` is unknown, the oracle returns an array of more than
+            one number, or a gradient is not finite.
 
     Example:
         >>> import numpy as np

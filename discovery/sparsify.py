@@ -90,8 +90,11 @@ def sparsify(algebra, *, zero_tol: float = 1e-9) -> np.ndarray:
         magnitude 1 and a positive first non-zero entry (row-major order).
 
     Raises:
-        ValueError: if ``zero_tol`` is not in ``[0, 1)`` or the sparse basis fails the
-            span check (then raise ``zero_tol``'s precision: the input is too noisy).
+        ValueError: if ``zero_tol`` is not in ``[0, 1)``, the basis is not a stack of
+            square matrices or not finite, or the sparse basis fails the span check (then
+            raise ``zero_tol``'s precision: the input is too noisy).
+        TypeError: if the basis is not a real array (complex values and strings are
+            refused).
 
     Example:
         >>> import numpy as np

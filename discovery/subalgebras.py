@@ -20,6 +20,7 @@ import numpy as np
 
 from discovery.algebra import as_algebra, frobenius_orthonormal
 from emlp_core.nullspace import restricted_nullspace
+from groups._arrays import real_float64
 
 __all__ = ["centralizer", "annihilator"]
 
@@ -59,7 +60,8 @@ def centralizer(algebra, element, *, tol: float | None = None) -> np.ndarray:
 
     Raises:
         ValueError: if ``element`` is not ``(d, d)`` or not finite, or ``tol`` is invalid.
-        TypeError: if an argument is not a real array.
+        TypeError: if an argument is not a real array (complex values and strings are
+            refused, not truncated or parsed).
 
     Example:
         >>> import numpy as np
@@ -70,13 +72,7 @@ def centralizer(algebra, element, *, tol: float | None = None) -> np.ndarray:
     """
     basis = frobenius_orthonormal(algebra)
     d = as_algebra(algebra).shape[1]
-    try:
-        phi = np.array(element, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"element must be a real matrix ({d}, {d}); could not convert a "
-            f"{type(element).__name__} ({error})."
-        ) from error
+    phi = real_float64(element, "element", f"a real matrix ({d}, {d})")
     if phi.shape != (d, d):
         raise ValueError(f"element must have shape ({d}, {d}) like the algebra; got {phi.shape}.")
     if not np.all(np.isfinite(phi)):
@@ -100,8 +96,10 @@ def annihilator(algebra, vector, *, tol: float | None = None) -> np.ndarray:
         float64 ``(k', d, d)``, orthonormal in the Frobenius inner product.
 
     Raises:
-        ValueError: if ``vector`` does not have shape ``(d,)`` or ``(m, d)``.
-        TypeError: if an argument is not a real array.
+        ValueError: if ``vector`` does not have shape ``(d,)`` or ``(m, d)`` or is not
+            finite, or ``tol`` is invalid.
+        TypeError: if an argument is not a real array (complex values and strings are
+            refused, not truncated or parsed).
 
     Example:
         >>> from groups import SO
@@ -110,13 +108,7 @@ def annihilator(algebra, vector, *, tol: float | None = None) -> np.ndarray:
     """
     basis = frobenius_orthonormal(algebra)
     d = as_algebra(algebra).shape[1]
-    try:
-        vectors = np.array(vector, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"vector must be a real array (d,) or (m, d); could not convert a "
-            f"{type(vector).__name__} ({error})."
-        ) from error
+    vectors = real_float64(vector, "vector", f"a real array ({d},) or (m, {d})")
     if vectors.ndim == 1:
         vectors = vectors[None]
     if vectors.ndim != 2 or vectors.shape[1] != d:

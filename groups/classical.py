@@ -43,12 +43,17 @@ def _stack(matrices: list[np.ndarray], d: int) -> np.ndarray:
 def symplectic_form(m: int) -> np.ndarray:
     """The symplectic form ``J = [[0, I_m], [-I_m, 0]]``, float64 ``(2m, 2m)``.
 
+    Raises:
+        TypeError: if ``m`` is not an integer (bools included).
+        ValueError: if ``m < 1``, or the matrix would exceed
+            ``groups._arrays.MAX_GENERATOR_BYTES``.
+
     Example:
         >>> symplectic_form(1)
         array([[ 0.,  1.],
                [-1.,  0.]])
     """
-    m = _check_dimension(m, "symplectic_form")
+    m = _check_dimension(m, "symplectic_form", count=lambda m: 1, d=lambda m: 2 * m)
     eye, zero = np.eye(m), np.zeros((m, m))
     return np.block([[zero, eye], [-eye, zero]])
 
@@ -56,11 +61,16 @@ def symplectic_form(m: int) -> np.ndarray:
 def complex_structure(n: int) -> np.ndarray:
     """Multiplication by ``i`` on realified ``C^n``: ``[[0, -I_n], [I_n, 0]]``, ``(2n, 2n)``.
 
+    Raises:
+        TypeError: if ``n`` is not an integer (bools included).
+        ValueError: if ``n < 1``, or the matrix would exceed
+            ``groups._arrays.MAX_GENERATOR_BYTES``.
+
     Example:
         >>> complex_structure(1) @ np.array([1.0, 0.0])  # i * 1 = i
         array([0., 1.])
     """
-    n = _check_dimension(n, "complex_structure")
+    n = _check_dimension(n, "complex_structure", count=lambda n: 1, d=lambda n: 2 * n)
     return -symplectic_form(n)
 
 
@@ -75,6 +85,11 @@ def Sp(m: int) -> Group:
     Args:
         m: half the dimension, ``m >= 1``.
 
+    Raises:
+        TypeError: if ``m`` is not an integer (bools included).
+        ValueError: if ``m < 1``, or the generators would exceed
+            ``groups._arrays.MAX_GENERATOR_BYTES``.
+
     Example:
         >>> G = Sp(2)
         >>> G.d, G.lie_algebra.shape[0]
@@ -84,7 +99,7 @@ def Sp(m: int) -> Group:
         >>> bool(np.allclose(g.T @ J @ g, J))
         True
     """
-    m = _check_dimension(m, "Sp")
+    m = _check_dimension(m, "Sp", count=lambda m: m * (2 * m + 1), d=lambda m: 2 * m)
     form = symplectic_form(m)
     algebra = [form @ s for s in _symmetric_basis(2 * m)]
     return Group(lie_algebra=_stack(algebra, 2 * m), name=f"Sp({m})", check_closure=False)
@@ -96,11 +111,16 @@ def SL(n: int) -> Group:
     Connected; Lie algebra of traceless matrices (``E_ij``, ``i != j``, and
     ``E_ii - E_(i+1)(i+1)``), dimension ``n^2 - 1``.
 
+    Raises:
+        TypeError: if ``n`` is not an integer (bools included).
+        ValueError: if ``n < 1``, or the generators would exceed
+            ``groups._arrays.MAX_GENERATOR_BYTES``.
+
     Example:
         >>> bool(np.isclose(np.linalg.det(SL(3).samples(1)[0]), 1.0))
         True
     """
-    n = _check_dimension(n, "SL")
+    n = _check_dimension(n, "SL", count=lambda n: n * n - 1, d=lambda n: n)
     off_diagonal = [_unit(n, i, j) for i in range(n) for j in range(n) if i != j]
     return Group(
         lie_algebra=_stack(off_diagonal + _traceless_diagonal(n), n),
@@ -115,11 +135,16 @@ def GL(n: int) -> Group:
     Lie algebra: all ``E_ij`` (dimension ``n^2``); one discrete generator, the reflection
     ``diag(-1, 1, .., 1)``, reaches the component with ``det g < 0``.
 
+    Raises:
+        TypeError: if ``n`` is not an integer (bools included).
+        ValueError: if ``n < 1``, or the generators would exceed
+            ``groups._arrays.MAX_GENERATOR_BYTES``.
+
     Example:
         >>> GL(2).lie_algebra.shape, GL(2).discrete_generators.shape
         ((4, 2, 2), (1, 2, 2))
     """
-    n = _check_dimension(n, "GL")
+    n = _check_dimension(n, "GL", count=lambda n: n * n + 1, d=lambda n: n)
     algebra = [_unit(n, i, j) for i in range(n) for j in range(n)]
     reflection = np.eye(n)
     reflection[0, 0] = -1.0
@@ -151,13 +176,18 @@ def U(n: int) -> Group:
     docstring). Elements are orthogonal and commute with ``J = complex_structure(n)``.
     Compact and connected; Lie algebra of anti-Hermitian matrices, dimension ``n^2``.
 
+    Raises:
+        TypeError: if ``n`` is not an integer (bools included).
+        ValueError: if ``n < 1``, or the generators would exceed
+            ``groups._arrays.MAX_GENERATOR_BYTES``.
+
     Example:
         >>> g = U(2).samples(1)[0]
         >>> J = complex_structure(2)
         >>> bool(np.allclose(g.T @ g, np.eye(4)) and np.allclose(g @ J, J @ g))
         True
     """
-    n = _check_dimension(n, "U")
+    n = _check_dimension(n, "U", count=lambda n: n * n, d=lambda n: 2 * n)
     return Group(
         lie_algebra=_unitary_algebra(n, special=False), name=f"U({n})", check_closure=False
     )
@@ -169,13 +199,18 @@ def SU(n: int) -> Group:
     Same convention as `U`; the complex determinant ``det(X + iY)`` is 1. Lie algebra of
     traceless anti-Hermitian matrices, dimension ``n^2 - 1``.
 
+    Raises:
+        TypeError: if ``n`` is not an integer (bools included).
+        ValueError: if ``n < 1``, or the generators would exceed
+            ``groups._arrays.MAX_GENERATOR_BYTES``.
+
     Example:
         >>> g = SU(2).samples(1)[0]
         >>> complex_g = g[:2, :2] + 1j * g[2:, :2]
         >>> bool(np.isclose(np.linalg.det(complex_g), 1.0))
         True
     """
-    n = _check_dimension(n, "SU")
+    n = _check_dimension(n, "SU", count=lambda n: n * n - 1, d=lambda n: 2 * n)
     return Group(
         lie_algebra=_unitary_algebra(n, special=True), name=f"SU({n})", check_closure=False
     )
@@ -184,10 +219,15 @@ def SU(n: int) -> Group:
 def Scaling(n: int) -> Group:
     """Positive scalings ``x -> e^t x`` of ``R^n``; Lie algebra spanned by the identity.
 
+    Raises:
+        TypeError: if ``n`` is not an integer (bools included).
+        ValueError: if ``n < 1``, or the generators would exceed
+            ``groups._arrays.MAX_GENERATOR_BYTES``.
+
     Example:
         >>> Scaling(2).lie_algebra
         array([[[1., 0.],
                 [0., 1.]]])
     """
-    n = _check_dimension(n, "Scaling")
+    n = _check_dimension(n, "Scaling", count=lambda n: 1, d=lambda n: n)
     return Group(lie_algebra=np.eye(n)[None], name=f"Scaling({n})")

@@ -20,7 +20,7 @@ import warnings
 import numpy as np
 import scipy.linalg
 
-from groups._arrays import real_float64
+from groups._arrays import check_seed, real_float64
 from groups.lie_algebra import closure_residual
 
 __all__ = ["Group"]
@@ -254,17 +254,20 @@ class Group:
         elements (e.g. for float32 equivariance checks).
 
         Args:
-            n: number of samples, ``n >= 0``.
-            seed: seed of the numpy ``Generator`` used.
-            word_length: largest word length in the discrete generators.
+            n: number of samples, an integer ``n >= 1``.
+            seed: seed of the numpy ``Generator`` used, an integer ``>= 0``.
+            word_length: largest word length in the discrete generators, an integer
+                ``>= 0``.
             scale: standard deviation of the Lie-algebra coefficients, ``>= 0``.
 
         Returns:
             float64 ``(n, d, d)``.
 
         Raises:
-            ValueError: if ``n`` is not a non-negative integer or ``scale`` is negative or
-                not finite.
+            TypeError: if ``n``, ``seed`` or ``word_length`` is not an integer (bools
+                included), or ``scale`` is not a real number.
+            ValueError: if ``n < 1``, ``seed < 0``, ``word_length < 0``, or ``scale`` is
+                negative or not finite.
 
         Example:
             >>> from groups import O
@@ -272,10 +275,19 @@ class Group:
             >>> bool(np.allclose(g @ g.transpose(0, 2, 1), np.eye(3)))
             True
         """
-        if not isinstance(n, (int, np.integer)) or n < 0:
-            raise ValueError(f"samples needs a non-negative integer n; got {n!r}.")
+        for argument, value, least in (("n", n, 1), ("word_length", word_length, 0)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                raise TypeError(
+                    f"samples needs an integer {argument} >= {least}; got "
+                    f"{type(value).__name__} {value!r}."
+                )
+            if value < least:
+                raise ValueError(f"samples needs an integer {argument} >= {least}; got {value}.")
+        seed = check_seed(seed)
         if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)):
-            raise ValueError(f"samples needs a real scale >= 0; got {scale!r}.")
+            raise TypeError(
+                f"samples needs a real scale >= 0; got {type(scale).__name__} {scale!r}."
+            )
         if not (0 <= scale < math.inf):
             raise ValueError(f"samples needs a finite scale >= 0; got {scale!r}.")
         rng = np.random.default_rng(seed)

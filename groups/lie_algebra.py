@@ -20,7 +20,7 @@ import hashlib
 import numpy as np
 import scipy.linalg
 
-from groups._arrays import real_float64
+from groups._arrays import check_seed, real_float64
 
 __all__ = [
     "closure_residual",
@@ -47,6 +47,17 @@ def _as_algebra(algebra) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         raise ValueError("algebra contains non-finite values (nan or inf).")
     return array
+
+
+def _check_rtol(rtol) -> float:
+    """``rtol`` as a float in ``(0, 1)``, a relative cut-off."""
+    if isinstance(rtol, bool) or not isinstance(rtol, (int, float, np.integer, np.floating)):
+        raise TypeError(
+            f"rtol must be a real number in (0, 1); got {type(rtol).__name__} {rtol!r}."
+        )
+    if not 0 < rtol < 1:
+        raise ValueError(f"rtol must be a relative cut-off in (0, 1); got {rtol!r}.")
+    return float(rtol)
 
 
 def _orthonormal_span(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -90,6 +101,12 @@ def closure_residual(algebra) -> float:
     Returns:
         The residual as a float (0.0 when ``D < 2``).
 
+    Raises:
+        ValueError: if the basis is not a stack ``(D, d, d)`` of square matrices or holds
+            non-finite values.
+        TypeError: if the basis cannot be converted to float64, holds strings, or is
+            complex (realify complex matrices first, as `groups.U` does).
+
     Example:
         >>> import numpy as np
         >>> rotations = np.array([[[0.0, -1.0], [1.0, 0.0]]])
@@ -130,7 +147,10 @@ def structure_constants(algebra) -> tuple[np.ndarray, float]:
         product), antisymmetric in ``i, j``; ``residual`` is `closure_residual`.
 
     Raises:
-        ValueError: if the basis is linearly dependent.
+        ValueError: if the basis is linearly dependent, not a stack ``(D, d, d)`` of
+            square matrices, or holds non-finite values.
+        TypeError: if the basis cannot be converted to float64, holds strings, or is
+            complex (realify complex matrices first, as `groups.U` does).
 
     Example:
         >>> from groups import SO
@@ -183,6 +203,9 @@ def killing_form(algebra) -> np.ndarray:
     Returns:
         float64 ``(D, D)``, symmetric.
 
+    Raises:
+        ValueError, TypeError: as `structure_constants`.
+
     Example:
         >>> from groups import SO
         >>> import numpy as np
@@ -210,11 +233,16 @@ def killing_signature(algebra, rtol: float = 1e-8) -> tuple[int, int, int]:
     Returns:
         ``(positive, negative, zero)``, summing to ``D``.
 
+    Raises:
+        ValueError: if ``rtol`` is not in ``(0, 1)``, or as `structure_constants`.
+        TypeError: if ``rtol`` is not a real number, or as `structure_constants`.
+
     Example:
         >>> from groups import SO
         >>> killing_signature(SO(4))
         (0, 6, 0)
     """
+    rtol = _check_rtol(rtol)
     constants, _ = structure_constants(algebra)
     if constants.size == 0:
         return (0, 0, 0)
@@ -243,11 +271,18 @@ def algebra_rank(algebra, seed: int = 0, rtol: float = 1e-8) -> int:
     Returns:
         The rank as an int (0 for an empty algebra).
 
+    Raises:
+        ValueError: if ``seed`` is negative or ``rtol`` is not in ``(0, 1)``, or as
+            `structure_constants`.
+        TypeError: if ``seed`` is not an integer or ``rtol`` not a real number, or as
+            `structure_constants`.
+
     Example:
         >>> from groups import SO
         >>> algebra_rank(SO(5)), algebra_rank(SO(6))
         (2, 3)
     """
+    seed, rtol = check_seed(seed), _check_rtol(rtol)
     constants, _ = structure_constants(algebra)
     count = constants.shape[0]
     if count == 0:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from groups._arrays import check_generator_storage
 from groups.group import Group
 
 __all__ = [
@@ -63,6 +64,7 @@ def minkowski_metric(p: int, q: int) -> np.ndarray:
                [ 0.,  0.,  0., -1.]])
     """
     p, q = _check_signature(p, q)
+    check_generator_storage(f"minkowski_metric(p, q) with p + q = {p + q}", 1, p + q)
     return np.diag(np.concatenate([np.ones(p), -np.ones(q)]))
 
 
@@ -106,8 +108,9 @@ def Opq(p: int, q: int, component: str = "full") -> Group:
 
     Raises:
         TypeError: if ``p`` or ``q`` is not an integer.
-        ValueError: if ``p`` or ``q`` is negative, ``p + q < 1``, or ``component`` is not
-            one of ``"full"``, ``"special"``, ``"identity"``.
+        ValueError: if ``p`` or ``q`` is negative, ``p + q < 1``, ``component`` is not
+            one of ``"full"``, ``"special"``, ``"identity"``, or the generators would
+            exceed ``groups._arrays.MAX_GENERATOR_BYTES``.
 
     Example:
         >>> G = Opq(2, 1)
@@ -120,6 +123,7 @@ def Opq(p: int, q: int, component: str = "full") -> Group:
     if component not in _COMPONENTS:
         raise ValueError(f"component must be one of {_COMPONENTS}; got {component!r}.")
     n = p + q
+    check_generator_storage(f"Opq(p, q) with p + q = {n}", n * (n - 1) // 2 + 2, n)
     reflections = []
     if p:  # time reversal
         reflections.append(_reflection(n, list(range(p)) if p % 2 else [0]))

@@ -10,8 +10,11 @@ acts on the rows (which point is which), the rotation on every point.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from groups._arrays import check_generator_storage
 from groups.group import Group
 
 __all__ = ["direct_product", "Embed"]
@@ -32,7 +35,8 @@ def direct_product(*groups: Group) -> Group:
 
     Raises:
         TypeError: if an argument is not a `Group`.
-        ValueError: if no group is given.
+        ValueError: if no group is given, or the product's dense generators would exceed
+            ``groups._arrays.MAX_GENERATOR_BYTES``.
 
     Example:
         >>> from groups import S, SO
@@ -53,7 +57,12 @@ def direct_product(*groups: Group) -> Group:
                 f"direct_product takes Groups; argument {index} is a {type(group).__name__}."
             )
     dims = [group.d for group in groups]
-    total = int(np.prod(dims))
+    total = math.prod(dims)  # a Python int: no overflow
+    check_generator_storage(
+        f"direct_product of {'×'.join(repr(group) for group in groups)} (d = {total})",
+        sum(len(group.lie_algebra) + len(group.discrete_generators) for group in groups),
+        total,
+    )
     algebra, discrete = [], []
     for index, group in enumerate(groups):
         before = np.eye(int(np.prod(dims[:index])))
@@ -112,7 +121,9 @@ def Embed(group: Group, d: int, slice) -> Group:
     Raises:
         TypeError: if ``group`` is not a `Group`, ``d`` is not an integer, or ``slice`` is
             neither a slice nor a sequence of ints.
-        ValueError: if ``slice`` does not pick ``group.d`` distinct coordinates of ``R^d``.
+        ValueError: if ``d < group.d``, ``slice`` does not pick ``group.d`` distinct
+            coordinates of ``R^d``, or the generators ``(d, d)`` would exceed
+            ``groups._arrays.MAX_GENERATOR_BYTES``.
 
     Example:
         >>> from groups import SO
@@ -129,6 +140,11 @@ def Embed(group: Group, d: int, slice) -> Group:
         raise TypeError(f"Embed(group, d, slice) needs an integer d; got {type(d).__name__} {d!r}.")
     if d < group.d:
         raise ValueError(f"Embed needs d >= group.d = {group.d}; got d = {d}.")
+    check_generator_storage(
+        f"Embed(group, d, slice) with d = {d}",
+        len(group.lie_algebra) + len(group.discrete_generators),
+        int(d),
+    )
     chosen = _indices(slice, int(d), group.d)
     block = np.ix_(chosen, chosen)
 

@@ -163,6 +163,23 @@ def test_learned_noisy_algebras_are_read_at_their_precision():
     assert report.tol > 1e-8 and report.ideal_dims == (3, 3) and report.label == "so(4)"
 
 
+def test_the_automatic_tol_is_bounded_and_an_algebra_that_does_not_close_is_refused():
+    # two generators of so(3): [L_x, L_y] = L_z is outside their span (residual 1/sqrt 2);
+    # the automatic tol (10 x residual = 7.07) once read them as a compact u(1)+u(1)
+    with pytest.raises(ValueError, match=r"closure residual 7\.07e-01 .*would exceed"):
+        identify(SO(3).lie_algebra[:2])
+    with pytest.raises(ValueError, match=r"closure residual 7\.07e-01 \(> tol = 5\.00e-01\)"):
+        identify(SO(3).lie_algebra[:2], tol=0.5)
+    # noise of 1e-3 gives a closure residual near 4e-3: too coarse to pick a tol itself
+    rng = np.random.default_rng(0)
+    noisy = SO(4).lie_algebra + 1e-3 * rng.standard_normal((6, 4, 4))
+    with pytest.raises(ValueError, match="pass a coarser tol="):
+        identify(noisy)
+    report = identify(noisy, tol=1e-2)  # read at the precision the caller chose
+    assert report.label == "so(4)" and report.tol == 1e-2
+    assert report.closure_residual <= report.tol
+
+
 def test_identify_rejects_a_dependent_basis_and_bad_shapes():
     basis = SO(3).lie_algebra
     with pytest.raises(ValueError, match="linearly dependent"):

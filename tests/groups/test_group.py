@@ -134,6 +134,22 @@ def test_complex_generators_are_refused_not_truncated():
     assert Group(lie_algebra=real_valued) == SO(2)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.array([[["0", "-1"], ["1", "0"]]]),  # numpy would parse these as numbers
+        [[["0", "-1"], ["1", "0"]]],
+        np.array([[[0.0, "-1"], [1.0, 0.0]]], dtype=object),
+        [[[b"0", b"-1"], [b"1", b"0"]]],
+    ],
+)
+def test_string_generators_are_refused_not_parsed(value):
+    with pytest.raises(TypeError, match="lie_algebra must be .*got strings"):
+        Group(lie_algebra=value)
+    with pytest.raises(TypeError, match="discrete_generators must be .*got strings"):
+        Group(discrete_generators=value)
+
+
 @pytest.mark.parametrize("ctor", [SO, O, S, Z, Trivial])
 def test_builtin_argument_errors(ctor):
     with pytest.raises(ValueError, match=">= 1"):
@@ -142,9 +158,30 @@ def test_builtin_argument_errors(ctor):
         ctor(2.5)
 
 
-def test_samples_argument_errors():
-    with pytest.raises(ValueError, match="non-negative integer"):
-        SO(3).samples(-1)
+@pytest.mark.parametrize("ctor", [SO, O, S, Z])
+def test_builtin_sizes_too_large_to_allocate_are_refused_at_once(ctor):
+    """SO(10**6) would need 4e18 bytes: refused before anything is allocated."""
+    with pytest.raises(ValueError, match=r"with n = 1000000 needs .* bytes, more than the limit"):
+        ctor(10**6)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"n": -1}, ValueError, "integer n >= 1; got -1"),
+        ({"n": 0}, ValueError, "integer n >= 1; got 0"),
+        ({"n": 1.5}, TypeError, "integer n >= 1; got float 1.5"),
+        ({"n": True}, TypeError, "integer n >= 1; got bool"),
+        ({"n": 2, "seed": -1}, ValueError, "seed must be a non-negative integer; got -1"),
+        ({"n": 2, "seed": 0.5}, TypeError, "seed must be a non-negative integer; got float"),
+        ({"n": 2, "seed": None}, TypeError, "seed must be a non-negative integer; got NoneType"),
+        ({"n": 2, "word_length": -1}, ValueError, "word_length >= 0; got -1"),
+        ({"n": 2, "scale": "1"}, TypeError, "real scale"),
+    ],
+)
+def test_samples_argument_errors(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        O(3).samples(**kwargs)
 
 
 # ------------------------------------------------------------------ closure and options
