@@ -14,7 +14,7 @@ import numpy as np
 
 from discovery.oracles import infer_arity, sample_points
 from discovery.regressor import RegressorConfig
-from groups._arrays import check_seed, real_float64
+from groups._arrays import check_integer, check_seed, real_float64
 
 __all__ = ["Problem", "parse_problem", "check_positive_int", "MAX_PROBLEM_BYTES"]
 
@@ -58,13 +58,7 @@ def check_positive_int(value, argument: str) -> int:
         >>> check_positive_int(3, "d")
         3
     """
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(
-            f"{argument} must be an integer >= 1; got {type(value).__name__} {value!r}."
-        )
-    if value < 1:
-        raise ValueError(f"{argument} must be >= 1; got {value}.")
-    return int(value)
+    return check_integer(value, argument, minimum=1)
 
 
 def _float_array(value, argument: str) -> np.ndarray:

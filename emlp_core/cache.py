@@ -1,5 +1,9 @@
 """Basis cache: in memory per process, and on disk under the user's cache directory.
 
+Only solves that took at least `STORE_MIN_SECONDS` are written: a read entry is verified
+(sound, orthonormal and complete, `emlp_core.verify`), which costs about as much as a
+quick solve, so reading pays only for slow ones.
+
 Disk location: ``$EMLP_CACHE_DIR`` if set (``off``, ``0``, ``none`` or an empty value
 disable the disk cache), else ``$XDG_CACHE_HOME/emlp-toolkit``, else
 ``~/.cache/emlp-toolkit``; never inside the installed package. Entries are keyed by a hash
@@ -36,6 +40,7 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 2
+STORE_MIN_SECONDS = 0.1  # quicker solves are not stored: solving beats reading and verifying
 STALE_TEMPORARY_S = 600.0  # a temporary file this old belongs to a writer that died
 _TEMPORARY_PATTERN = ".*-tmp.npz"
 memory: dict[str, np.ndarray | scipy.sparse.csc_array] = {}

@@ -368,7 +368,8 @@ def monomial_basis(monomial: Monomial, tol: float | None = None, strategy: str =
         if not scipy.sparse.issparse(basis):
             basis = canonical_basis(np.ascontiguousarray(basis, dtype=np.float64))
         residual = verify_basis(monomial, basis, tol, label)
-        cache.store(key, basis, used)
+        if time.perf_counter() - start >= cache.STORE_MIN_SECONDS:
+            cache.store(key, basis, used)
     if not scipy.sparse.issparse(basis):
         basis.setflags(write=False)
     cache.memory[key] = basis

@@ -8,9 +8,10 @@
   seeded random vector ``x`` is computed independently of any strategy, as
   ``x - C^+ C x`` with LSMR on the lazy constraint ``C`` (each block scaled by its bound);
   a basis missing an invariant direction ``u`` leaves ``|u^T x|`` of it outside its span,
-  which for a Gaussian ``x`` is below ``1e-3`` with probability under ``1e-3`` per vector
-  (two vectors are used). This catches a cached file that holds a subset of the columns
-  or none, whatever wrote it.
+  which for a Gaussian ``x`` is below `COMPLETENESS_RTOL` (``1e-6``) with probability
+  under ``1e-6``. This catches a cached file that holds a subset of the columns or none,
+  whatever wrote it. Its cost is a few hundred products with the lazy constraint, which
+  is why the cache stores only solves that took longer (`emlp_core.cache`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ __all__ = ["VERIFY_RTOL", "constraint_residual", "missing_invariant", "verify_ba
 
 VERIFY_RTOL = 1e-8  # largest relative constraint residual of an accepted basis (default rule)
 COMPLETENESS_RTOL = 1e-6  # largest relative invariant part left outside an accepted basis
-_COMPLETENESS_VECTORS = 2
+_LSMR_TOL = 1e-12  # the invariant part is then accurate far below COMPLETENESS_RTOL
 
 
 def _sparse_residual(monomial: Monomial, basis) -> float:
@@ -65,7 +66,7 @@ def constraint_residual(monomial: Monomial, basis) -> float:
 
 
 def missing_invariant(monomial: Monomial, basis, seed: int = 0) -> float:
-    """Relative size of the invariant part of seeded random vectors outside ``span(basis)``.
+    """Relative size of the invariant part of a seeded random vector outside ``span(basis)``.
 
     Near zero (LSMR accuracy) for a complete basis; of order one when an invariant is
     missing. Independent of the strategy that produced ``basis``.
@@ -82,27 +83,16 @@ def missing_invariant(monomial: Monomial, basis, seed: int = 0) -> float:
     """
     n = monomial.size
     blocks = [op * (1.0 / bound) for op, bound in monomial.constraint_blocks() if bound > 0]
-    rng = np.random.default_rng(seed)
-    trials = rng.standard_normal((n, _COMPLETENESS_VECTORS))
+    trial = np.random.default_rng(seed).standard_normal(n)
+    invariant = trial
     if blocks:
         constraint = Stacked(blocks)
-        invariant = np.stack(
-            [
-                x
-                - scipy.sparse.linalg.lsmr(
-                    constraint, constraint @ x, atol=1e-14, btol=1e-14, maxiter=20 * n + 100
-                )[0]
-                for x in trials.T
-            ],
-            axis=1,
-        )
-    else:
-        invariant = trials
-    inside = basis @ (basis.T @ invariant)
-    if scipy.sparse.issparse(inside):
-        inside = inside.toarray()
-    outside = np.linalg.norm(invariant - inside, axis=0) / np.linalg.norm(trials, axis=0)
-    return float(outside.max() * np.sqrt(n))
+        row_part = scipy.sparse.linalg.lsmr(
+            constraint, constraint @ trial, atol=_LSMR_TOL, btol=_LSMR_TOL, maxiter=20 * n + 100
+        )[0]
+        invariant = trial - row_part
+    outside = invariant - np.ravel(basis @ (basis.T @ invariant))
+    return float(np.linalg.norm(outside) / np.linalg.norm(trial) * np.sqrt(n))
 
 
 def verify_basis(monomial: Monomial, basis, tol: float | None, label: str) -> float:

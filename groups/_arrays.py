@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["real_float64", "check_seed", "check_generator_storage", "MAX_GENERATOR_BYTES"]
+__all__ = [
+    "real_float64",
+    "check_seed",
+    "check_integer",
+    "check_generator_storage",
+    "MAX_GENERATOR_BYTES",
+]
 
 MAX_GENERATOR_BYTES = 2**30
 """Largest dense generator stack ``(count, d, d)`` float64 a constructor builds (1 GiB:
@@ -112,13 +118,27 @@ def check_seed(seed, argument: str = "seed") -> int:
         ...
         ValueError: seed must be a non-negative integer; got -1.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(
-            f"{argument} must be a non-negative integer; got {type(seed).__name__} {seed!r}."
-        )
-    if seed < 0:
-        raise ValueError(f"{argument} must be a non-negative integer; got {seed}.")
-    return int(seed)
+    return check_integer(seed, argument, minimum=0)
+
+
+def check_integer(value, argument: str, minimum: int) -> int:
+    """``value`` as an int ``>= minimum``: TypeError for a non-integer, ValueError below.
+
+    Python and numpy integers are accepted; bools, floats (even ``3.0``), None and strings
+    are not.
+
+    Example:
+        >>> check_integer(3, "d", minimum=1)
+        3
+    """
+    kind = {0: "a non-negative integer", 1: "an integer >= 1"}.get(
+        minimum, f"an integer >= {minimum}"
+    )
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{argument} must be {kind}; got {type(value).__name__} {value!r}.")
+    if value < minimum:
+        raise ValueError(f"{argument} must be {kind}; got {value}.")
+    return int(value)
 
 
 def check_generator_storage(constructor: str, count: int, d: int) -> None:

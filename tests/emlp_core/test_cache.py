@@ -20,6 +20,7 @@ REP = (V**4)(SO(3))
 def cache_dir(tmp_path, monkeypatch):
     directory = tmp_path / "bases"
     monkeypatch.setenv("EMLP_CACHE_DIR", str(directory))
+    monkeypatch.setattr(basis_cache, "STORE_MIN_SECONDS", 0.0)  # store every solve here
     clear_cache()
     yield directory
     clear_cache()
@@ -116,14 +117,14 @@ def test_default_location_follows_xdg(tmp_path, monkeypatch):
 def test_two_processes_writing_the_same_key_leave_a_valid_file(cache_dir):
     script = (
         "from emlp_core import V, equivariant_basis; from groups import SO; "
-        "equivariant_basis((V**6)(SO(3)))"
+        "equivariant_basis((V**8)(SO(3)))"  # slow enough (~0.5 s) to be stored
     )
     env = {**os.environ, "EMLP_CACHE_DIR": str(cache_dir)}
     procs = [subprocess.Popen([sys.executable, "-c", script], env=env) for _ in range(2)]
     assert all(p.wait(timeout=120) == 0 for p in procs)
     (entry,) = _entries(cache_dir)
     stored, strategy = basis_cache.load(entry.stem)
-    assert stored.shape == (729, 15) and strategy == "weights"
+    assert stored.shape == (6561, 91) and strategy == "weights"
     assert not list(cache_dir.glob(".*"))  # no temporary files left behind
 
 
@@ -168,3 +169,14 @@ def test_temporary_files_of_a_killed_writer_are_removed(cache_dir):
     clear_cache()
     equivariant_basis((V**3)(SO(3)))  # the next store sweeps
     assert not stale.exists() and fresh.exists()
+
+
+def test_only_slow_solves_are_stored(cache_dir, monkeypatch):
+    """Reading and verifying an entry costs about a quick solve: those are not written."""
+    monkeypatch.setattr(basis_cache, "STORE_MIN_SECONDS", 60.0)
+    equivariant_basis(REP)
+    assert _entries(cache_dir) == []
+    monkeypatch.setattr(basis_cache, "STORE_MIN_SECONDS", 0.0)
+    clear_cache()
+    equivariant_basis(REP)
+    assert len(_entries(cache_dir)) == 1
