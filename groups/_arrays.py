@@ -131,13 +131,12 @@ def check_integer(value, argument: str, minimum: int) -> int:
         >>> check_integer(3, "d", minimum=1)
         3
     """
-    kind = {0: "a non-negative integer", 1: "an integer >= 1"}.get(
-        minimum, f"an integer >= {minimum}"
-    )
+    kind = "a non-negative integer" if minimum == 0 else f"an integer >= {minimum}"
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{argument} must be {kind}; got {type(value).__name__} {value!r}.")
     if value < minimum:
-        raise ValueError(f"{argument} must be {kind}; got {value}.")
+        bound = kind if minimum == 0 else f">= {minimum}"
+        raise ValueError(f"{argument} must be {bound}; got {value}.")
     return int(value)
 
 
