@@ -15,9 +15,12 @@ each distinct type once and places it at every copy. Per type, ``strategy="auto"
 * ``"dense"`` for small types (``size <= 512``): Gram eigendecomposition plus a thin SVD.
 * ``"iterative"`` otherwise: matrix-free least-squares projection (`emlp_core.iterative`).
 
-Every result is verified against the lazy constraint (relative residual and orthonormality)
-before it is returned or cached. The tolerance rule is in `emlp_core.nullspace`; ``tol``
-overrides it. Memory is estimated before any large allocation (limit
+Every result is verified against the lazy constraint (relative residual and orthonormality,
+`emlp_core.verify`) before it is returned or cached, and a basis read from disk must also
+be complete. Dense results are returned in a canonical form that depends only on their span
+(`emlp_core.nullspace.canonical_basis`), so the same request gives the same columns in every
+process. The rank rule (a cut-off with a margin on both sides) is in `emlp_core.nullspace`;
+``tol`` overrides it. Memory is estimated before any large allocation (limit
 ``EMLP_SOLVER_MEMORY_GB``, default 4 GiB). The cache is described in `emlp_core.cache`.
 A solve of a type with at least `PROGRESS_MIN_SIZE` coordinates that runs longer than
 `PROGRESS_DELAY_S` shows a tqdm bar (type, size, elapsed time) on stderr until it ends;
@@ -343,8 +346,10 @@ def monomial_basis(monomial: Monomial, tol: float | None = None, strategy: str =
         strategy: one of `STRATEGIES`.
 
     Returns:
-        float64 ``(monomial.size, r)`` with orthonormal columns: a read-only numpy array, or a
-        ``scipy.sparse.csc_array`` for the pure orbit strategy.
+        float64 ``(monomial.size, r)`` with orthonormal columns: a read-only numpy array in
+        the canonical form of `emlp_core.nullspace.canonical_basis` (the same columns
+        whatever the strategy, machine or thread count), or a ``scipy.sparse.csc_array`` of
+        normalised orbit indicators for the pure orbit strategy.
 
     Raises:
         ValueError: for a bad ``tol`` or ``strategy``, a strategy that does not apply, or a
@@ -397,7 +402,8 @@ def equivariant_basis(
             sparse exactly when every type was solved by orbits (None).
 
     Returns:
-        float64 ``(rep.size(), r)`` with orthonormal columns spanning exactly the invariants.
+        float64 ``(rep.size(), r)`` with orthonormal columns spanning exactly the invariants,
+        each type's block canonical (see `monomial_basis`).
 
     Raises:
         TypeError: if ``rep`` is not a `Rep` or ``sparse`` is not a bool or None.
