@@ -1,8 +1,10 @@
 """Canonical form of a representation: distinct tensor types, their copies and positions.
 
-Every bound representation built from ``V``, ``V.T`` and ``Scalar`` by ``+`` and ``*`` is,
-up to a permutation of coordinates, a direct sum of copies of *monomials*: tensor
-products of atoms in a canonical order (``V`` before ``V.T``), such as ``V**2*V.T``. The
+Every bound representation built from atoms (``V``, ``V.T``, factor atoms of a direct
+product, custom representations; see `emlp_core.atoms`) and ``Scalar`` by ``+`` and ``*``
+is, up to a permutation of coordinates, a direct sum of copies of *monomials*: tensor
+products of atoms in a canonical order (``V`` before ``V.T``; atoms of a product group
+sorted by factor), such as ``V**2*V.T``. The
 canonical form records, for each distinct monomial, an integer array ``positions`` of
 shape ``(multiplicity, monomial.size)``: row ``c`` lists where the coordinates of copy
 ``c`` (in the monomial's own row-major layout) sit in the user's layout.
@@ -25,32 +27,13 @@ from emlp_core.operators import Identity, KroneckerProduct, KroneckerSum
 __all__ = ["Monomial", "Summand", "product_form", "sum_form"]
 
 
-_ATOM_NORMS: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _atom_norms(atom) -> tuple[np.ndarray, np.ndarray]:
-    """Spectral norms of one tensor slot's action of every generator, computed once.
-
-    ``(||atom_rho(h)||_2 for each discrete generator h, ||atom_drho(A)||_2 for each
-    Lie-algebra generator A)``, keyed by the slot type and the group's key (a ``V**8``
-    type reuses the norms of ``V``, and every type of a group shares them).
-    """
-    key = (atom.atom_sort_key, atom.group.key)
-    if key not in _ATOM_NORMS:
-        group = atom.group
-        rho = np.array([np.linalg.norm(atom.atom_rho(h), 2) for h in group.discrete_generators])
-        drho = np.array([np.linalg.norm(atom.atom_drho(A), 2) for A in group.lie_algebra])
-        _ATOM_NORMS[key] = (rho, drho)
-    return _ATOM_NORMS[key]
-
-
 class Monomial:
-    """A tensor product of atoms (bound ``V`` / ``V.T``) in canonical order.
+    """A tensor product of atoms (see `emlp_core.atoms`) in canonical order.
 
     The empty product is the trivial representation (a scalar, size 1).
 
     Args:
-        atoms: bound atom representations, already sorted by ``atom_sort_key``.
+        atoms: bound atoms, already sorted by ``atom_sort_key``.
         group: the group they are bound to.
     """
 
@@ -71,15 +54,30 @@ class Monomial:
         return math.prod(atom.size() for atom in self.atoms)
 
     @property
+    def slot_sizes(self) -> list[int]:
+        """The size of each tensor slot (atom)."""
+        return [atom.size() for atom in self.atoms]
+
+    @property
     def sort_key(self) -> tuple:
         return (self.degree, self.key)
 
-    def rho(self, g: np.ndarray) -> np.ndarray:
-        """Dense action of the group element ``g`` (d, d): ``(size, size)``, a Kronecker product."""
+    @property
+    def accepts_matrices(self) -> bool:
+        """Whether every atom acts on raw ``(d, d)`` matrices of the group (not only on words)."""
+        return all(atom.accepts_matrices for atom in self.atoms)
+
+    @property
+    def is_vector_power(self) -> bool:
+        """True when every slot is ``V`` or ``V.T`` of the (non-product) group itself."""
+        return all(getattr(atom, "is_plain_vector", False) for atom in self.atoms)
+
+    def rho(self, g) -> np.ndarray:
+        """Dense action of a group element (see ``Rep.rho``): a Kronecker product."""
         return reduce(np.kron, [atom.atom_rho(g) for atom in self.atoms], np.ones((1, 1)))
 
     def drho(self, A: np.ndarray) -> np.ndarray:
-        """Dense action of the Lie-algebra element ``A`` (d, d): a Kronecker sum."""
+        """Dense action of a Lie-algebra element (matrix or coefficients): a Kronecker sum."""
         mats = [atom.atom_drho(A) for atom in self.atoms]
         sizes = [m.shape[0] for m in mats]
         total = np.zeros((self.size, self.size))
@@ -91,36 +89,56 @@ class Monomial:
 
     @property
     def duals(self) -> list[bool]:
-        """For each tensor slot, whether it is a dual (``V.T``) slot."""
-        return [bool(getattr(atom, "dual", False)) for atom in self.atoms]
+        """For each tensor slot, whether it is a dual slot (``V.T``)."""
+        return [bool(atom.dual) for atom in self.atoms]
 
-    def rho_operator(self, g: np.ndarray) -> LinearOperator:
-        """Lazy action of ``g``: a Kronecker product, never materialised."""
-        if not self.atoms:
-            return Identity(1)
-        return KroneckerProduct([atom.atom_rho(g) for atom in self.atoms])
+    def slot_permutations(self) -> list | None:
+        """Per discrete generator, the ``(perm, signs)`` of every slot; None unless all are."""
+        per_slot = [atom.signed_permutations() for atom in self.atoms]
+        if any(p is None for p in per_slot):
+            return None
+        return [[slot[k] for slot in per_slot] for k in range(self.group.num_discrete_generators)]
 
-    def drho_operator(self, A: np.ndarray) -> LinearOperator:
-        """Lazy action of the Lie-algebra element ``A``: a Kronecker sum."""
-        if not self.atoms:
-            return KroneckerSum([np.zeros((1, 1))])
-        return KroneckerSum([atom.atom_drho(A) for atom in self.atoms])
+    def factor_parts(self) -> list[tuple[int, Monomial]] | None:
+        """For a monomial of factor atoms of a direct product, ``(factor, monomial)`` per factor.
+
+        Atoms are sorted by factor, so the monomial is the Kronecker product of these
+        factor monomials in this order, and so is its invariant space. None when some
+        atom is not a factor atom (or the group is not a product).
+        """
+        if not self.atoms or not all(hasattr(atom, "factor") for atom in self.atoms):
+            return None
+        parts: dict[int, list] = {}
+        for atom in self.atoms:
+            parts.setdefault(atom.factor, []).append(atom.base)
+        return [
+            (factor, Monomial(tuple(bases), self.group.factors[factor]))
+            for factor, bases in parts.items()
+        ]
 
     def constraint_blocks(self) -> list[tuple[LinearOperator, float]]:
         """Lazy blocks ``rho(h) - I`` and ``drho(A)`` of the constraint, each with a norm bound.
 
-        The bounds: ``||rho(h) - I|| <= prod_slots ||h_slot||_2 + 1`` and
+        Built from each slot's generator images. The bounds:
+        ``||rho(h) - I|| <= prod_slots ||h_slot||_2 + 1`` and
         ``||drho(A)|| <= sum_slots ||A_slot||_2``.
         """
         blocks = []
         identity = Identity(self.size)
-        norms = [_atom_norms(atom) for atom in self.atoms]  # (rho norms, drho norms) per slot
-        for k, h in enumerate(self.group.discrete_generators):
-            bound = float(np.prod([rho[k] for rho, _ in norms])) + 1.0
-            blocks.append((self.rho_operator(h) - identity, bound))
-        for k, A in enumerate(self.group.lie_algebra):
-            bound = float(sum(drho[k] for _, drho in norms))
-            blocks.append((self.drho_operator(A), bound))
+        norms = [atom.image_norms() for atom in self.atoms]  # (lie, discrete) per slot
+        for k in range(self.group.num_discrete_generators):
+            bound = float(np.prod([discrete[k] for _, discrete in norms])) + 1.0
+            if not self.atoms:
+                blocks.append((identity - identity, bound))
+                continue
+            images = [atom.discrete_images()[k] for atom in self.atoms]
+            blocks.append((KroneckerProduct(images) - identity, bound))
+        for k in range(self.group.lie_dimension):
+            bound = float(sum(lie[k] for lie, _ in norms))
+            if not self.atoms:
+                blocks.append((KroneckerSum([np.zeros((1, 1))]), bound))
+                continue
+            blocks.append((KroneckerSum([atom.lie_images()[k] for atom in self.atoms]), bound))
         return blocks
 
     def rep(self):

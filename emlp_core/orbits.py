@@ -35,27 +35,34 @@ def signed_permutation(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray] | No
     return perm, signs.astype(np.float64)
 
 
-def tuple_images(perm: np.ndarray, signs: np.ndarray, d: int, degree: int):
-    """Image index and sign of every index tuple of ``V**degree`` under one signed permutation."""
-    size = d**degree
+def tuple_images(slots: list[tuple[np.ndarray, np.ndarray]], dims: list[int]):
+    """Image index and sign of every index tuple under one signed permutation per slot.
+
+    Args:
+        slots: ``(perm, signs)`` acting on each slot (slot ``j`` has ``dims[j]`` values).
+        dims: the slot sizes; tuples are flattened row-major.
+    """
+    size = int(np.prod(dims, dtype=np.int64))
     flat = np.arange(size, dtype=np.int64)
     image = np.zeros(size, dtype=np.int64)
     sign = np.ones(size, dtype=np.float64)
-    for slot in range(degree):
-        digit = (flat // d ** (degree - 1 - slot)) % d
+    stride = size
+    for (perm, signs), d in zip(slots, dims, strict=True):
+        stride //= d
+        digit = (flat // stride) % d
         image = image * d + perm[digit]
         sign *= signs[digit]
     return image, sign
 
 
-def _components(generators: list[tuple[np.ndarray, np.ndarray]], d: int, degree: int):
+def _components(generators: list[list], dims: list[int]):
     """Labels of the signed orbit graph on ``2N`` nodes (node ``f + N`` is tuple ``f`` negated)."""
-    size = d**degree
-    signed = any(np.any(signs < 0) for _, signs in generators)
+    size = int(np.prod(dims, dtype=np.int64))
+    signed = any(np.any(signs < 0) for slots in generators for _, signs in slots)
     nodes = 2 * size if signed else size
     sources, targets = [], []
-    for perm, signs in generators:
-        image, sign = tuple_images(perm, signs, d, degree)
+    for slots in generators:
+        image, sign = tuple_images(slots, dims)
         flat = np.arange(size, dtype=np.int64)
         if signed:
             flip = (sign < 0).astype(np.int64) * size
@@ -75,16 +82,14 @@ def _components(generators: list[tuple[np.ndarray, np.ndarray]], d: int, degree:
     return labels, signed, size
 
 
-def orbit_basis(
-    generators: list[tuple[np.ndarray, np.ndarray]], d: int, degree: int
-) -> scipy.sparse.csc_array:
-    """Orthonormal sparse basis ``(d**degree, r)`` of the invariants of signed permutations.
+def orbit_basis(generators: list[list], dims: list[int]) -> scipy.sparse.csc_array:
+    """Orthonormal sparse basis ``(prod(dims), r)`` of the invariants of signed permutations.
 
     Args:
-        generators: ``(perm, signs)`` of each generator acting on R^d.
-        d: dimension of the base space.
-        degree: tensor degree ``k`` (atoms ``V`` and ``V.T`` act alike: signed permutation
-            matrices are orthogonal).
+        generators: for each generator, the ``(perm, signs)`` acting on each tensor slot
+            (``V`` and ``V.T`` of a group act alike: signed permutation matrices are
+            orthogonal).
+        dims: the slot sizes.
 
     Returns:
         ``scipy.sparse.csc_array`` with one column per consistent orbit, entries
@@ -92,13 +97,13 @@ def orbit_basis(
 
     Example:
         >>> swap = (np.array([1, 0]), np.ones(2))
-        >>> orbit_basis([swap], 2, 2).toarray().round(3)  # (0,0)+(1,1) and (0,1)+(1,0)
+        >>> orbit_basis([[swap, swap]], [2, 2]).toarray().round(3)  # (0,0)+(1,1) and (0,1)+(1,0)
         array([[0.707, 0.   ],
                [0.   , 0.707],
                [0.   , 0.707],
                [0.707, 0.   ]])
     """
-    labels, signed, size = _components(generators, d, degree)
+    labels, signed, size = _components(generators, dims)
     rows = np.arange(size, dtype=np.int64)
     if signed:
         plus, minus = labels[:size], labels[size:]
@@ -120,9 +125,9 @@ def orbit_basis(
     return scipy.sparse.csc_array((values, (rows, columns)), shape=(size, order.size))
 
 
-def orbit_count(generators: list[tuple[np.ndarray, np.ndarray]], d: int, degree: int) -> int:
+def orbit_count(generators: list[list], dims: list[int]) -> int:
     """Number of invariants (consistent orbits), without building the basis."""
-    labels, signed, size = _components(generators, d, degree)
+    labels, signed, size = _components(generators, dims)
     if not signed:
         return int(np.unique(labels).size)
     plus, minus = labels[:size], labels[size:]

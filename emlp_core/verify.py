@@ -22,7 +22,7 @@ import scipy.sparse.linalg
 
 from emlp_core.canonical import Monomial
 from emlp_core.operators import Stacked
-from emlp_core.orbits import signed_permutation, tuple_images
+from emlp_core.orbits import tuple_images
 
 __all__ = ["VERIFY_RTOL", "constraint_residual", "missing_invariant", "verify_basis"]
 
@@ -35,9 +35,8 @@ def _sparse_residual(monomial: Monomial, basis) -> float:
     """Exact check of a sparse orbit basis: each signed permutation must map it to itself."""
     residual = 0.0
     coo = scipy.sparse.coo_array(basis)
-    for h in monomial.group.discrete_generators:
-        perm, signs = signed_permutation(h)
-        image, sign = tuple_images(perm, signs, monomial.group.d, monomial.degree)
+    for slots in monomial.slot_permutations():
+        image, sign = tuple_images(slots, monomial.slot_sizes)
         moved = scipy.sparse.csc_array(
             (coo.data * sign[coo.row], (image[coo.row], coo.col)), shape=basis.shape
         )
@@ -53,7 +52,7 @@ def constraint_residual(monomial: Monomial, basis) -> float:
     if scipy.sparse.issparse(basis):
         # exact check of the discrete part; a Lie algebra is checked on the dense form
         residual = _sparse_residual(monomial, basis)
-        discrete = len(monomial.group.discrete_generators)
+        discrete = monomial.group.num_discrete_generators
         blocks = monomial.constraint_blocks()[discrete:]
         dense = basis.toarray() if blocks else None
     else:

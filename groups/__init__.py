@@ -13,6 +13,7 @@ from groups.classical import Sp as Sp
 from groups.classical import U as U
 from groups.classical import complex_structure as complex_structure
 from groups.classical import symplectic_form as symplectic_form
+from groups.elements import GroupElement as GroupElement
 from groups.exceptional import E6 as E6
 from groups.exceptional import F4 as F4
 from groups.exceptional import G2 as G2
@@ -37,6 +38,7 @@ from groups.lorentz import SO11p as SO11p
 from groups.lorentz import SO13p as SO13p
 from groups.lorentz import minkowski_metric as minkowski_metric
 from groups.products import Embed as Embed
+from groups.products import ProductGroup as ProductGroup
 from groups.products import direct_product as direct_product
 from groups.stabilizer import stabilizer as stabilizer
 from groups.stabilizer import stabilizer_algebra as stabilizer_algebra
@@ -44,6 +46,7 @@ from groups.stabilizer import stabilizer_algebra as stabilizer_algebra
 __all__ = [
     # the data model
     "Group",
+    "GroupElement",
     # orthogonal, permutation, cyclic, trivial
     "SO",
     "O",
@@ -77,6 +80,7 @@ __all__ = [
     "ZksZnxZn",
     # constructions
     "direct_product",
+    "ProductGroup",
     "Embed",
     "stabilizer",
     "stabilizer_algebra",

@@ -18,9 +18,9 @@ import math
 import warnings
 
 import numpy as np
-import scipy.linalg
 
 from groups._arrays import check_seed, real_float64
+from groups.elements import GroupElement, evaluate_word
 from groups.lie_algebra import closure_residual
 
 __all__ = ["Group"]
@@ -239,6 +239,114 @@ class Group:
         return True
 
     # -------------------------------------------------------------------------- elements
+    @property
+    def lie_dimension(self) -> int:
+        """Number ``D`` of Lie-algebra generators (0 for a finite group)."""
+        return self._lie_algebra.shape[0]
+
+    @property
+    def num_discrete_generators(self) -> int:
+        """Number ``M`` of discrete generators."""
+        return self._discrete_generators.shape[0]
+
+    def element_matrix(self, element) -> np.ndarray:
+        """The ``(d, d)`` matrix of a `groups.GroupElement` of this group (a new array)."""
+        return evaluate_word(element.steps, self._lie_algebra, self._discrete_generators, self.d)
+
+    def lie_coefficients(self, A) -> np.ndarray:
+        """Coefficients ``z`` ``(D,)`` of an algebra element ``A = sum_i z_i A_i`` ``(d, d)``.
+
+        Raises:
+            TypeError: for complex or string input.
+            ValueError: for a wrong shape, non-finite entries, or a matrix outside the
+                algebra (relative residual above ``1e-8``).
+
+        Example:
+            >>> from groups import SO
+            >>> SO(3).lie_coefficients(2.0 * SO(3).lie_algebra[1])
+            array([0., 2., 0.])
+        """
+        d = self.d
+        A = real_float64(A, "A", f"a real ({d}, {d}) Lie-algebra element")
+        if A.shape != (d, d) or not np.all(np.isfinite(A)):
+            raise ValueError(
+                f"A must be a finite ({d}, {d}) matrix of the Lie algebra of {self!r}; "
+                f"got shape {A.shape}."
+            )
+        basis = self.lie_algebra.reshape(self.lie_dimension, -1).T
+        if basis.shape[1] == 0:
+            z = np.zeros(0)
+        else:
+            z = np.linalg.lstsq(basis, A.reshape(-1), rcond=None)[0]
+        residual = np.linalg.norm(A.reshape(-1) - basis @ z) / max(np.linalg.norm(A), 1e-300)
+        if residual > 1e-8:
+            raise ValueError(
+                f"A is not in the Lie algebra of {self!r} (relative distance {residual:.1e} "
+                "from the span of group.lie_algebra)."
+            )
+        return z + 0.0
+
+    def elements(self, n: int, seed: int = 0, word_length: int = 24, *, scale: float = 1.0) -> list:
+        """Draws ``n`` group elements as words (`groups.GroupElement`), like `samples`.
+
+        Each element is ``exp(sum_i z_i A_i) h_1 ... h_L`` with ``z ~ N(0, scale**2 I)``
+        and a random word of length ``L`` (uniform in ``0..word_length``) in the discrete
+        generators and their inverses; ``samples`` returns the matrices of the same draws.
+        Every representation acts on these words, including those known only by their
+        generator images.
+
+        Args:
+            n: number of elements, an integer ``n >= 1``.
+            seed: seed of the numpy ``Generator`` used, an integer ``>= 0``.
+            word_length: largest word length in the discrete generators, ``>= 0``.
+            scale: standard deviation of the Lie-algebra coefficients, ``>= 0``.
+
+        Returns:
+            list of ``n`` `groups.GroupElement`.
+
+        Raises:
+            TypeError: if ``n``, ``seed`` or ``word_length`` is not an integer (bools
+                included), or ``scale`` is not a real number.
+            ValueError: if ``n < 1``, ``seed < 0``, ``word_length < 0``, or ``scale`` is
+                negative or not finite.
+
+        Example:
+            >>> from groups import O
+            >>> g = O(3).elements(2, seed=1)
+            >>> bool(np.allclose(np.stack([e.matrix() for e in g]), O(3).samples(2, seed=1)))
+            True
+        """
+        for argument, value, least in (("n", n, 1), ("word_length", word_length, 0)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                raise TypeError(
+                    f"samples needs an integer {argument} >= {least}; got "
+                    f"{type(value).__name__} {value!r}."
+                )
+            if value < least:
+                raise ValueError(f"samples needs an integer {argument} >= {least}; got {value}.")
+        seed = check_seed(seed)
+        if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)):
+            raise TypeError(
+                f"samples needs a real scale >= 0; got {type(scale).__name__} {scale!r}."
+            )
+        if not (0 <= scale < math.inf):
+            raise ValueError(f"samples needs a finite scale >= 0; got {scale!r}.")
+        rng = np.random.default_rng(seed)
+        lie, discrete = self.lie_dimension, self.num_discrete_generators
+        out = []
+        for _ in range(n):
+            steps: list[tuple] = []
+            if lie:
+                z = scale * rng.standard_normal(lie)
+                z.setflags(write=False)
+                steps.append(("exp", z))
+            if discrete:
+                for _ in range(rng.integers(0, word_length + 1)):
+                    letter = int(rng.integers(2 * discrete))
+                    steps.append(("gen", letter % discrete, 1 if letter < discrete else -1))
+            out.append(GroupElement(self, tuple(steps)))
+        return out
+
     def samples(
         self, n: int, seed: int = 0, word_length: int = 24, *, scale: float = 1.0
     ) -> np.ndarray:
@@ -248,6 +356,7 @@ class Group:
         ``z ~ N(0, scale**2 I)`` over the Lie-algebra basis and a random word of length
         ``L`` (uniform in ``0..word_length``) in the discrete generators and their
         inverses. Deterministic given ``seed``; global numpy randomness is never touched.
+        These are the matrices of `elements` (same arguments, same draws).
 
         For a non-compact group (Lorentz, ``SL``, ``GL``, ``E6``) the size of an element
         grows like ``exp(scale * ...)``; lower ``scale`` to draw better-conditioned
@@ -275,37 +384,8 @@ class Group:
             >>> bool(np.allclose(g @ g.transpose(0, 2, 1), np.eye(3)))
             True
         """
-        for argument, value, least in (("n", n, 1), ("word_length", word_length, 0)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-                raise TypeError(
-                    f"samples needs an integer {argument} >= {least}; got "
-                    f"{type(value).__name__} {value!r}."
-                )
-            if value < least:
-                raise ValueError(f"samples needs an integer {argument} >= {least}; got {value}.")
-        seed = check_seed(seed)
-        if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)):
-            raise TypeError(
-                f"samples needs a real scale >= 0; got {type(scale).__name__} {scale!r}."
-            )
-        if not (0 <= scale < math.inf):
-            raise ValueError(f"samples needs a finite scale >= 0; got {scale!r}.")
-        rng = np.random.default_rng(seed)
-        d = self.d
-        out = np.empty((n, d, d))
-        letters = list(self._discrete_generators) + [
-            np.linalg.inv(h) for h in self._discrete_generators
-        ]
-        for i in range(n):
-            g = np.eye(d)
-            if len(self._lie_algebra):
-                z = scale * rng.standard_normal(len(self._lie_algebra))
-                g = scipy.linalg.expm(np.tensordot(z, self._lie_algebra, axes=1))
-            if letters:
-                for _ in range(rng.integers(0, word_length + 1)):
-                    g = g @ letters[rng.integers(len(letters))]
-            out[i] = g
-        return out
+        words = self.elements(n, seed, word_length, scale=scale)
+        return np.stack([word.matrix() for word in words])
 
     # ---------------------------------------------------------------------------- dunder
     def __mul__(self, other):

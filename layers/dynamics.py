@@ -22,7 +22,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from emlp_core import Rep, Scalar
-from groups import Group
+from groups import Group, GroupElement
 from layers.haiku_modules import EMLP, MLP
 
 __all__ = [
@@ -81,10 +81,10 @@ def check_symplectic(rep_in: Rep, group: Group, atol: float = 1e-8) -> None:
     n = rep_in.size() // 2
     J = np.block([[np.zeros((n, n)), np.eye(n)], [-np.eye(n), np.zeros((n, n))]])
     worst = 0.0
-    for h in group.discrete_generators:
-        rho = rep_in.rho(h)
+    for k in range(group.num_discrete_generators):
+        rho = rep_in.rho(GroupElement.generator(group, k))
         worst = max(worst, float(np.abs(rho @ J @ rho.T - J).max()))
-    for A in group.lie_algebra:
+    for A in np.eye(group.lie_dimension):  # the coefficients of each algebra generator
         drho = rep_in.drho(A)
         worst = max(worst, float(np.abs(drho @ J + J @ drho.T).max()))
     if worst > atol:
@@ -129,8 +129,11 @@ def check_standardization(rep_in: Rep, shift=None, scale=None, atol: float = 1e-
             raise ValueError(f"{label} must be finite with shape ({n},); got {value.shape}.")
     group = rep_in.group
     residual = max(
-        [float(np.abs(rep_in.rho(h) @ shift - shift).max()) for h in group.discrete_generators]
-        + [float(np.abs(rep_in.drho(A) @ shift).max()) for A in group.lie_algebra]
+        [
+            float(np.abs(rep_in.rho(GroupElement.generator(group, k)) @ shift - shift).max())
+            for k in range(group.num_discrete_generators)
+        ]
+        + [float(np.abs(rep_in.drho(A) @ shift).max()) for A in np.eye(group.lie_dimension)]
         + [0.0]
     )
     if residual > atol * max(1.0, float(np.abs(shift).max())):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import numpy as np
 
-from emlp_core import Rep, Scalar, SumRep, T
-from groups import Group
+from emlp_core import ProductRep, Rep, Scalar, SumRep, T, V
+from groups import Group, ProductGroup
 from layers.bases import check_int
 
 __all__ = ["uniform_rep", "gated", "gate_indices"]
@@ -16,7 +19,9 @@ def uniform_rep(ch: int, group: Group, max_rank: int = 2) -> Rep:
 
     Rank ``R`` is the largest ``r <= max_rank`` with ``(r + 1) * d**r <= ch``; each rank
     ``0..R`` gets ``ch // (R + 1)`` dimensions, filled with as many rank-``r`` tensors as
-    fit (at least one); what is left over becomes scalars. For a group whose dual differs
+    fit (at least one); what is left over becomes scalars. A direct product
+    (`groups.ProductGroup`) gets mixed tensor types such as ``V[S(4)] * V[SO(3)]`` (see
+    `_uniform_product_rep`). For a group whose dual differs
     from ``V`` (not orthogonal), rank-``r`` copies cycle through ``T(p, r - p)``,
     ``p = r, r-1, ..., 0``, so mixed tensors are present. Deterministic: no randomness.
 
@@ -44,6 +49,8 @@ def uniform_rep(ch: int, group: Group, max_rank: int = 2) -> Rep:
     max_rank = check_int(max_rank, "max_rank", "uniform_rep", minimum=0)
     if not isinstance(group, Group):
         raise TypeError(f"uniform_rep needs a groups.Group; got {type(group).__name__}.")
+    if isinstance(group, ProductGroup):
+        return _uniform_product_rep(ch, group, max_rank)
     d = group.d
     rank = 0
     while rank < max_rank and (rank + 2) * d ** (rank + 1) <= ch:
@@ -58,6 +65,48 @@ def uniform_rep(ch: int, group: Group, max_rank: int = 2) -> Rep:
         else:
             parts.extend(T(r - k % (r + 1), k % (r + 1)) for k in range(count))
     return SumRep(*sorted(parts, key=_rank_then_key), group=group)
+
+
+def _product_types(group: ProductGroup, rank: int) -> list[tuple[Rep, int]]:
+    """Rank-``rank`` tensor types of a product: products of factors' ``V``, with sizes."""
+    types = []
+    for combination in itertools.combinations_with_replacement(range(len(group.factors)), rank):
+        atoms = [V.lift(group, j) for j in combination]
+        size = math.prod(group.factors[j].d for j in combination)
+        types.append((ProductRep(*atoms, group=group), size))
+    return types
+
+
+def _uniform_product_rep(ch: int, group: ProductGroup, max_rank: int) -> Rep:
+    """`uniform_rep` for a direct product: ranks as for one group, with mixed tensor types.
+
+    Rank ``r`` holds the products of ``r`` factor vectors (``V[S(4)] * V[SO(3)]``, ...).
+    Rank ``R`` is the largest ``r <= max_rank`` with ``(r + 1) * s_r <= ch``, where ``s_r``
+    is the largest rank-``r`` type; each rank gets ``ch // (R + 1)`` dimensions, filled
+    with copies of its types in turn (at least one of the first); the rest are scalars.
+    Duals are used as ``V`` (exactly right for orthogonal factors, which is the usual
+    case; a non-orthogonal factor still gets an equivariant, if less varied, model).
+    """
+    rank = 0
+    while rank < max_rank and (rank + 2) * max(s for _, s in _product_types(group, rank + 1)) <= ch:
+        rank += 1
+    per_rank = ch // (rank + 1)
+    parts: list[tuple[int, int, Rep]] = []  # (rank, type, rep), sorted below
+    used = 0
+    for r in range(1, rank + 1):
+        types = _product_types(group, r)
+        budget, k = per_rank, 0
+        while True:
+            rep, size = types[k % len(types)]
+            if size > budget and k > 0:
+                break
+            parts.append((r, k % len(types), rep))
+            budget -= size
+            used += size
+            k += 1
+    scalars = max(ch - used, 0)
+    ordered = [rep for _, _, rep in sorted(parts, key=lambda part: part[:2])]
+    return SumRep(*[Scalar] * scalars, *ordered, group=group)
 
 
 def _rank_then_key(rep: Rep):

@@ -174,8 +174,8 @@ CASES = [
     ("direct-product-empty", lambda: direct_product(), ValueError, "at least one Group; got none"),
     ("group-times-matrix", lambda: SO(2) * np.eye(2), TypeError, "unsupported operand"),
     (
-        "direct-product-too-large",
-        lambda: direct_product(S(300), S(300)),
+        "direct-product-generators-too-large",
+        lambda: direct_product(S(300), S(300)).discrete_generators,
         ValueError,
         "(d = 90000)",
     ),

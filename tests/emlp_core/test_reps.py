@@ -106,7 +106,7 @@ def test_canonical_form_groups_copies_of_each_type():
     [
         (lambda: V.size(), ValueError, "has no group"),
         (lambda: (V + V).rho(np.eye(3)), ValueError, "has no group"),
-        (lambda: V(SO(3)) + V(SO(2)), ValueError, "different groups"),
+        (lambda: (V(SO(3)) + V(SO(2)))(SO(3)), ValueError, "already bound"),
         (lambda: V(SO(3))(SO(2)), ValueError, "already bound"),
         (lambda: V("SO(3)"), TypeError, "groups.Group"),
         (lambda: V(SO(3)).rho(np.eye(2)), ValueError, r"\(3, 3\) matrix"),

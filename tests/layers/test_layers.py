@@ -480,7 +480,7 @@ def test_uniform_rep_is_deterministic_and_sized():
         (lambda: EMLP(V(O(3)), V, SO(3)), ValueError, "already bound to O\\(3\\)"),
         (lambda: EMLPH((2 * V)(O(3)), SO(3)), ValueError, "already bound to O\\(3\\)"),
         (lambda: EMLPode(2 * V, SO(3), ch=8)(jnp.ones((2, 5))), ValueError, r"\(batch, 6\)"),
-        (lambda: V(O(3)) + V(SO(3)), ValueError, "different groups"),
+        (lambda: EMLP(V(O(3)) + V(SO(3)), V, SO(3)), ValueError, "already bound"),
     ],
 )
 def test_bad_input(call, error, match):
