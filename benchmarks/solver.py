@@ -4,6 +4,7 @@ Usage::
 
     python -m benchmarks.solver            # every case, each in a fresh process
     python -m benchmarks.solver --only so3 # cases whose name contains "so3"
+    python -m benchmarks.solver --only factor  # direct products: factor-wise vs joint
 
 Each case runs ``--repeats`` times (default 3), each time in a fresh Python process with
 the disk cache disabled, and the median run is reported (``seconds_all`` keeps every
@@ -26,6 +27,7 @@ import tempfile
 import time
 
 from benchmarks import cli
+from benchmarks.factorwise import FACTOR_CASES, FACTOR_HEADER, factor_child, run_factor_cases
 from benchmarks.fresh_process import run_child
 
 # name -> (python expression of the rep, emlp seconds or None, note)
@@ -228,7 +230,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.child:  # a case inside a fresh process: --only and --out are the parent's
         return args
-    names = [*BASIS_CASES, *MODEL_CASES]
+    names = [*BASIS_CASES, *MODEL_CASES, *FACTOR_CASES]
     if args.only is not None and not any(args.only in name for name in names):
         parser.error(
             f"argument --only: no case name contains {args.only!r}; cases: {', '.join(names)}"
@@ -243,13 +245,17 @@ def main(argv=None) -> list[dict]:
     args = parse_args(argv)
     if args.child:
         kind, *rest = args.child
-        result = _basis_child(*rest) if kind == "basis" else _model_child(*rest)
+        children = {"basis": _basis_child, "model": _model_child, "factors": factor_child}
+        result = children[kind](*rest)
         print(json.dumps(result))
         return [result]
     print(_HEADER)
     print("-" * len(_HEADER))
     start = time.perf_counter()
     records = run(args.only, args.repeats)
+    if not args.only or any(args.only in name for name in FACTOR_CASES):
+        print(f"\nfactor-wise against the joint dense solve\n{FACTOR_HEADER}")
+        records += run_factor_cases(args.only, args.repeats, _median_of)
     speedups = [s for s in map(_speedup, records) if s]
     if speedups:
         median = statistics.median(speedups)

@@ -2,6 +2,10 @@
 
 from emlp_core.canonical import Monomial as Monomial
 from emlp_core.canonical import Summand as Summand
+from emlp_core.custom import GeneratorRep as GeneratorRep
+from emlp_core.custom import from_generators as from_generators
+from emlp_core.custom import pullback as pullback
+from emlp_core.custom import restrict as restrict
 from emlp_core.reps import ProductRep as ProductRep
 from emlp_core.reps import Rep as Rep
 from emlp_core.reps import Scalar as Scalar
@@ -15,6 +19,10 @@ from emlp_core.solver import equivariant_projector as equivariant_projector
 from emlp_core.version import __version__ as __version__
 
 __all__ = [
+    "GeneratorRep",
+    "from_generators",
+    "pullback",
+    "restrict",
     "Monomial",
     "ProductRep",
     "Rep",

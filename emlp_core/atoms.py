@@ -28,6 +28,10 @@ from groups import Group, GroupElement, ProductGroup
 
 __all__ = ["Atom", "VectorRep", "FactorAtom"]
 
+_ATOM_CACHE: dict[tuple, object] = {}
+"""Images, their norms and permutations, per (atom key, group key): computed once a process
+(an atom's images depend only on these keys; ``SO(100)``'s norms cost seconds)."""
+
 
 class Atom(Rep):
     """A representation given by its generator images: a leaf of every canonical form.
@@ -51,15 +55,17 @@ class Atom(Rep):
         """``(lie_images (D, s, s), discrete_images (M, s, s))`` for the bound group."""
         raise NotImplementedError
 
+    def _cache_key(self) -> tuple:
+        return (self.atom_sort_key, self._require_group().key)
+
     def _cached_images(self) -> tuple[np.ndarray, np.ndarray]:
-        cached = self.__dict__.get("_image_cache")
+        key = ("images", *self._cache_key())
+        cached = _ATOM_CACHE.get(key)
         if cached is None:
-            self._require_group()
             lie, discrete = self._images()
             for array in (lie, discrete):
                 array.setflags(write=False)
-            cached = (lie, discrete)
-            self.__dict__["_image_cache"] = cached
+            cached = _ATOM_CACHE[key] = (lie, discrete)
         return cached
 
     def lie_images(self) -> np.ndarray:
@@ -72,22 +78,21 @@ class Atom(Rep):
 
     def image_norms(self) -> tuple[np.ndarray, np.ndarray]:
         """Spectral norms of the images ``(D,)`` and ``(M,)``: bounds for the constraint scale."""
-        cached = self.__dict__.get("_norm_cache")
+        key = ("norms", *self._cache_key())
+        cached = _ATOM_CACHE.get(key)
         if cached is None:
             lie = np.array([np.linalg.norm(L, 2) for L in self.lie_images()])
             discrete = np.array([np.linalg.norm(h, 2) for h in self.discrete_images()])
-            cached = (lie, discrete)
-            self.__dict__["_norm_cache"] = cached
+            cached = _ATOM_CACHE[key] = (lie, discrete)
         return cached
 
     def signed_permutations(self) -> list | None:
         """``(perm, signs)`` of each discrete image, or None unless all are signed permutations."""
-        cached = self.__dict__.get("_permutation_cache", False)
-        if cached is False:
+        key = ("permutations", *self._cache_key())
+        if key not in _ATOM_CACHE:
             found = [signed_permutation(h) for h in self.discrete_images()]
-            cached = None if any(p is None for p in found) else found
-            self.__dict__["_permutation_cache"] = cached
-        return cached
+            _ATOM_CACHE[key] = None if any(p is None for p in found) else found
+        return _ATOM_CACHE[key]
 
     # -------------------------------------------------------------------- actions
     def atom_rho(self, g) -> np.ndarray:
@@ -161,7 +166,7 @@ class VectorRep(Atom):
         lie, discrete = group.lie_algebra, group.discrete_generators
         if self.dual:
             return -lie.transpose(0, 2, 1), np.linalg.inv(discrete).transpose(0, 2, 1)
-        return lie.copy(), discrete.copy()
+        return lie, discrete  # the group's own read-only arrays, not copied
 
     def atom_rho(self, g) -> np.ndarray:
         if isinstance(g, GroupElement):

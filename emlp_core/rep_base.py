@@ -62,11 +62,6 @@ def common_group(reps) -> Group | None:
 
 def factor_index(group: Group, product: Group, rep) -> int:
     """The position of ``group`` among the factors of ``product`` (it must occur once)."""
-    if not isinstance(product, ProductGroup):
-        raise ValueError(
-            f"{rep!r} is already bound to {group!r}; it can be bound again only to a direct "
-            f"product having {group!r} among its factors, not to {product!r}."
-        )
     places = [j for j, factor in enumerate(product.factors) if factor == group]
     if not places:
         raise ValueError(
@@ -139,6 +134,13 @@ class Rep(ABC):
             return self._bind(group)
         if self.group == group:
             return self
+        needed = _factors(self.group)
+        if not isinstance(group, ProductGroup) or not set(needed) <= set(group.factors):
+            among = " and ".join(repr(g) for g in needed)
+            raise ValueError(
+                f"{self!r} is already bound to {self.group!r}; it can be bound again only to a "
+                f"direct product having {among} among its factors, not to {group!r}."
+            )
         return self._lift(group, lambda g: factor_index(g, group, self))
 
     def lift(self, product: ProductGroup, factor: int) -> Rep:
@@ -181,6 +183,13 @@ class Rep(ABC):
             return factor
 
         return rep._lift(product, place)
+
+    @staticmethod
+    def from_generators(group: Group, **kwargs) -> Rep:
+        """A representation given by generator images; see `emlp_core.custom.from_generators`."""
+        from emlp_core.custom import from_generators
+
+        return from_generators(group, **kwargs)
 
     def _require_group(self) -> Group:
         if self.group is None:

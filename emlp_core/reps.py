@@ -122,8 +122,8 @@ class ProductRep(_CompositeRep):
             if not isinstance(rep, Rep):
                 raise TypeError(f"ProductRep takes representations; got {type(rep).__name__}.")
             factors.extend(rep.reps if isinstance(rep, ProductRep) else [rep])
+        group = group if group is not None else common_group(factors)  # scalars' groups count
         factors = [f for f in factors if not isinstance(f, ScalarRep)]
-        group = group if group is not None else common_group(factors)
         self.group = group
         self.reps = tuple(f if group is None else f(group) for f in factors)
 

@@ -83,7 +83,7 @@ class SolveReport:
     seconds: float
     residual: float
     source: str  # "solved", "disk" or "memory"
-    parts: tuple = ()  # for strategy "factors": one (factor group, report) per factor
+    parts: tuple = ()  # for strategy "factors": the report of each factor's tensor type
 
     def describe(self) -> str:
         """One line: size, dimension, strategy (with the factorisation) and time."""
@@ -354,19 +354,21 @@ def _factor_basis(monomial: Monomial, parts, tol, strategy: str, key: str):
     For atoms of different factors of a direct product the invariants of the tensor
     product are the tensor product of each factor's invariants; the atoms are sorted by
     factor, so in the row-major layout the basis is ``kron(B_1, ..., B_k)``: orthonormal,
-    canonical when the factors' bases are, sparse when they all are. The joint constraint
-    is never built.
+    canonical when the factors' bases are, and sparse when some factor is (orbit
+    indicators) and the product has at most a quarter of its entries non-zero. The joint
+    constraint is never built.
     """
     start = time.perf_counter()
     bases = [monomial_basis(part, tol, "auto") for _, part in parts]
     reports = tuple(_REPORTS[_key(part, tol, "auto")] for _, part in parts)
     total = int(np.prod([b.shape[1] for b in bases]))
-    if all(scipy.sparse.issparse(b) for b in bases):
-        nnz = int(np.prod([b.nnz for b in bases]))
+    nnz = int(np.prod([b.nnz if scipy.sparse.issparse(b) else b.size for b in bases]))
+    sparse = any(scipy.sparse.issparse(b) for b in bases) and nnz <= 0.25 * monomial.size * total
+    if sparse:  # orbit factors keep the product sparse (a dense factor is stored densely)
         check_memory(20.0 * nnz, f"the factor-wise basis of {monomial!r}")
-        basis = bases[0]
+        basis = scipy.sparse.csc_array(bases[0])
         for factor in bases[1:]:
-            basis = scipy.sparse.kron(basis, factor, format="csc")
+            basis = scipy.sparse.kron(basis, scipy.sparse.csc_array(factor), format="csc")
         basis = scipy.sparse.csc_array(basis)
     else:
         check_memory(8.0 * monomial.size * total, f"the factor-wise basis of {monomial!r}")
@@ -421,6 +423,11 @@ def monomial_basis(monomial: Monomial, tol: float | None = None, strategy: str =
     if basis is not None:
         return basis
     parts = monomial.factor_parts()
+    if strategy == "factors" and parts is None and monomial.degree == 0:
+        basis = monomial_basis(monomial, tol, "auto")  # a scalar type: nothing to factor
+        cache.memory[key] = basis
+        _REPORTS[key] = _REPORTS[_key(monomial, tol, "auto")]
+        return basis
     if strategy == "factors" and parts is None:
         raise ValueError(
             "strategy 'factors' needs a tensor type of factor atoms of a direct product "

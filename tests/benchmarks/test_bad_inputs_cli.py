@@ -43,6 +43,7 @@ HEAVY = {
         (solver, "run_child"),
         (solver, "_basis_child"),
         (solver, "_model_child"),
+        (solver, "run_factor_cases"),
     ],
     "layers": [(layer_benchmark, "run_child"), (layer_benchmark, "_child")],
     "suite": [(regression, "main"), (pendulum, "main"), (summary, "main")],

@@ -22,3 +22,21 @@ def test_every_case_expression_names_a_known_group_and_rep():
     for expression, _, _ in solver.BASIS_CASES.values():
         rep = eval(expression, namespace)
         assert rep.size() > 0 if rep.group is not None else True
+
+
+def test_factor_rows_compare_the_factor_wise_and_the_joint_solve(tmp_path, capsys):
+    out = tmp_path / "solver.json"
+    (record,) = solver.main(["--only", "factor-s10", "--repeats", "1", "--out", str(out)])
+    assert record["size"] == 900 and record["basis_dim"] == 2 and record["joint_dim"] == 2
+    assert "factors: (V**2)(S(10)) [orbits, dim 2]" in record["strategy"]
+    assert record["ratio"] == record["joint_seconds"] / record["seconds"]
+    assert record["largest_angle"] < 1e-8  # the same subspace
+    assert "factor-wise against the joint dense solve" in capsys.readouterr().out
+
+
+def test_every_factor_case_is_a_product_representation():
+    from benchmarks.factorwise import FACTOR_CASES, _rep
+
+    for expression in FACTOR_CASES.values():
+        rep = _rep(expression)
+        assert len(rep.group.factors) == 2 and rep.size() >= 900
