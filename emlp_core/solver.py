@@ -262,8 +262,14 @@ def _solve(monomial: Monomial, tol, strategy: str):
     if not group.lie_dimension and not group.num_discrete_generators:
         return scipy.sparse.csc_array(scipy.sparse.eye(n, format="csc")), "orbits"
     permutations = monomial.slot_permutations()
-    eigen = None
-    if group.lie_dimension and monomial.is_vector_power:
+    has_lie = group.lie_dimension > 0
+    small = monomial.size <= DENSE_MAX_SIZE and not (permutations is not None and not has_lie)
+    eigen = None  # a generic eigenbasis is needed only to weigh or run the weight strategy
+    if (
+        has_lie
+        and monomial.is_vector_power
+        and (strategy == "weights" or (strategy == "auto" and not small))
+    ):
         eigen = generic_eigenbasis(group.lie_algebra)
     chosen = _choose(monomial, permutations, eigen) if strategy == "auto" else strategy
     if chosen == "orbits":
