@@ -1,7 +1,8 @@
 """Factor-wise solving of direct-product representations against the joint dense solve.
 
 Rows of ``python -m benchmarks.solver`` (``--only factor`` runs just these). Each case is a
-tensor type of a point cloud with global features, a representation of ``S(n)×SO(3)``;
+tensor type of point clouds, a representation of ``S(n)×SO(3)`` built from the 3n-dim
+point-cloud atom ``V(S(n)) * V(SO(3))`` (``VV>>VV`` is the layer from pairs to pairs);
 the factor-wise solve (each factor's tensor type with its own strategy, combined by a
 Kronecker product) and, where its dense constraint fits in ``JOINT_MAX_BYTES``, the joint
 dense solve of the whole constraint (``strategy="dense"``) each run in a fresh process
@@ -21,7 +22,8 @@ JOINT_MAX_BYTES = 2.5 * 2**30  # joint dense solves above this estimate are not 
 
 # name -> python expression of the representation
 FACTOR_CASES = {
-    "factor-s10xso3-VV>>VV": "(V(S(10)) * V(SO(3))) >> (V(S(10)) * V(SO(3)))",
+    "factor-s10xso3-V>>V": "(V(S(10)) * V(SO(3))) >> (V(S(10)) * V(SO(3)))",
+    "factor-s10xso3-VV>>VV": "(V(S(10)) * V(SO(3))) ** 2 >> (V(S(10)) * V(SO(3))) ** 2",
     "factor-s20xso3-(VV)**2": "(V(S(20)) * V(SO(3))) ** 2",
     "factor-s40xso3-(VV)**3": "(V(S(40)) * V(SO(3))) ** 3",
     "factor-s20xso3-(VV)**4": "(V(S(20)) * V(SO(3))) ** 4",

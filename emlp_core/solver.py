@@ -200,9 +200,9 @@ def _orbits(monomial: Monomial, permutations, tol, label):
     n = monomial.size
     check_memory(_orbit_bytes(monomial, permutations), f"the orbit solve of {label} (size {n})")
     basis = orbit_basis(permutations, monomial.slot_sizes)
-    _, lie_blocks = _split_blocks(monomial)
-    if not lie_blocks:
+    if not monomial.group.lie_dimension:
         return basis
+    _, lie_blocks = _split_blocks(monomial)
     check_memory(
         8.0 * n * basis.shape[1] * (len(lie_blocks) + 2), f"imposing the algebra on {label}"
     )

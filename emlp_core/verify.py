@@ -52,6 +52,8 @@ def constraint_residual(monomial: Monomial, basis) -> float:
     if scipy.sparse.issparse(basis):
         # exact check of the discrete part; a Lie algebra is checked on the dense form
         residual = _sparse_residual(monomial, basis)
+        if not monomial.group.lie_dimension:
+            return residual
         discrete = monomial.group.num_discrete_generators
         blocks = monomial.constraint_blocks()[discrete:]
         dense = basis.toarray() if blocks else None

@@ -26,7 +26,7 @@ def test_every_case_expression_names_a_known_group_and_rep():
 
 def test_factor_rows_compare_the_factor_wise_and_the_joint_solve(tmp_path, capsys):
     out = tmp_path / "solver.json"
-    (record,) = solver.main(["--only", "factor-s10", "--repeats", "1", "--out", str(out)])
+    (record,) = solver.main(["--only", "factor-s10xso3-V>", "--repeats", "1", "--out", str(out)])
     assert record["size"] == 900 and record["basis_dim"] == 2 and record["joint_dim"] == 2
     assert "factors: (V**2)(S(10)) [orbits, dim 2]" in record["strategy"]
     assert record["ratio"] == record["joint_seconds"] / record["seconds"]
