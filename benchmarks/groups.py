@@ -1,4 +1,4 @@
-"""Construction times of the exceptional groups G2, F4 and E6.
+"""Construction times of the exceptional groups G2, F4 and E6, and finite-group facts.
 
 Usage::
 
@@ -9,7 +9,9 @@ For each group: the first build in this process (``cold``: also builds the octon
 Albert-algebra tables it needs) and the best and median of ``--repeats`` rebuilds that
 bypass the in-process cache (``rebuild``), plus the facts the build is checked against
 (dimension of the space, of the Lie algebra, rank, Killing signature, closure residual).
-Prints a table and writes the records as JSON.
+Then the finite-group rows of `benchmarks.finite_groups` (orders, conjugacy classes, the
+regular representation), each timed from cold caches. Prints the tables and writes the
+records as JSON.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import time
 from pathlib import Path
 
 from benchmarks import cli
+from benchmarks.finite_groups import FINITE_CASES, format_finite_table, measure_finite
 from groups import E6, F4, G2, algebra_rank, killing_signature
 
 BUILDERS = {"G2": G2, "F4": F4, "E6": E6}
@@ -101,9 +104,13 @@ def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
     records = [measure(name, args.repeats) for name in BUILDERS]
     print(format_table(records))
+    finite = [measure_finite(name) for name in FINITE_CASES]
+    print("\n" + format_finite_table(finite))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {"machine": platform.platform(), "python": platform.python_version()}
-    args.out.write_text(json.dumps({**payload, "records": records}, indent=2) + "\n")
+    args.out.write_text(
+        json.dumps({**payload, "records": records, "finite": finite}, indent=2) + "\n"
+    )
     print(f"wrote {args.out}")
     return records
 

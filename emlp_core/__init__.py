@@ -6,6 +6,8 @@ from emlp_core.custom import GeneratorRep as GeneratorRep
 from emlp_core.custom import from_generators as from_generators
 from emlp_core.custom import pullback as pullback
 from emlp_core.custom import restrict as restrict
+from emlp_core.finite_reps import CosetRep as CosetRep
+from emlp_core.finite_reps import RegularRep as RegularRep
 from emlp_core.reps import ProductRep as ProductRep
 from emlp_core.reps import Rep as Rep
 from emlp_core.reps import Scalar as Scalar
@@ -19,6 +21,8 @@ from emlp_core.solver import equivariant_projector as equivariant_projector
 from emlp_core.version import __version__ as __version__
 
 __all__ = [
+    "CosetRep",
+    "RegularRep",
     "GeneratorRep",
     "from_generators",
     "pullback",

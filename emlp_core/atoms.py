@@ -104,7 +104,7 @@ class Atom(Rep):
     def _rho_matrix(self, g) -> np.ndarray:
         raise TypeError(
             f"{self!r} acts on group elements given as words: pass a groups.GroupElement "
-            "(e.g. from group.elements(n, seed)) instead of a matrix."
+            "(e.g. from group.random_elements(n, seed)) instead of a matrix."
         )
 
     def atom_drho(self, A: np.ndarray) -> np.ndarray:

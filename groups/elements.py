@@ -7,8 +7,8 @@ given by generator images, a representation of one factor of a direct product, a
 acts on such a word by the same product of its images: ``expm(sum_i z_i drho(A_i))`` and
 ``rho(h_k)^{±1}``. ``element.matrix()`` is the action on the group's own space ``R^d``.
 
-`groups.Group.elements` draws words with the same random stream as
-`groups.Group.samples`, so ``np.stack([e.matrix() for e in G.elements(n, seed)])`` equals
+`groups.Group.random_elements` draws words with the same random stream as
+`groups.Group.samples`, so ``np.stack([e.matrix() for e in G.random_elements(n, seed)])`` equals
 ``G.samples(n, seed)`` exactly.
 """
 
@@ -57,7 +57,7 @@ class GroupElement:
 
     Build elements with `GroupElement.exp`, `GroupElement.generator`,
     `GroupElement.identity`, ``@`` (product) and `inverse`, or draw them with
-    `groups.Group.elements`. Representations act on them with ``rep.rho(element)``.
+    `groups.Group.random_elements`. Representations act on them with ``rep.rho(element)``.
 
     Attributes:
         group: the `groups.Group` the element belongs to.

@@ -286,7 +286,54 @@ class Group:
             )
         return z + 0.0
 
-    def elements(self, n: int, seed: int = 0, word_length: int = 24, *, scale: float = 1.0) -> list:
+    # -------------------------------------------------------------------- finite groups
+    def elements(self) -> np.ndarray:
+        """Every element of a finite group: float64 ``(order, d, d)``, the identity first.
+
+        See `groups.enumeration.element_table` (exact keys, order limit, errors).
+
+        Example:
+            >>> from groups import D
+            >>> D(3).elements().shape
+            (6, 2, 2)
+        """
+        from groups.enumeration import element_table
+
+        return element_table(self).matrices
+
+    def order(self) -> int:
+        """The number of elements of a finite group (an exact Python int).
+
+        Permutation groups use Schreier–Sims (`groups.schreier_sims`), without listing
+        the elements; other finite groups are enumerated.
+
+        Raises:
+            ValueError: for a group with a Lie algebra, or a non-permutation group with
+                more elements than `groups.enumeration.MAX_ENUMERATED_ORDER`.
+
+        Example:
+            >>> from groups import RubiksCube
+            >>> RubiksCube().order()
+            43252003274489856000
+        """
+        from groups.enumeration import _check_finite, element_table
+
+        _check_finite(self)
+        if self.is_permutation:
+            from groups.schreier_sims import order
+
+            return order(self)
+        return element_table(self).order
+
+    def conjugacy_classes(self):
+        """Conjugacy classes of a finite group; see `groups.classes.conjugacy_classes`."""
+        from groups.classes import conjugacy_classes
+
+        return conjugacy_classes(self)
+
+    def random_elements(
+        self, n: int, seed: int = 0, word_length: int = 24, *, scale: float = 1.0
+    ) -> list:
         """Draws ``n`` group elements as words (`groups.GroupElement`), like `samples`.
 
         Each element is ``exp(sum_i z_i A_i) h_1 ... h_L`` with ``z ~ N(0, scale**2 I)``
@@ -312,7 +359,7 @@ class Group:
 
         Example:
             >>> from groups import O
-            >>> g = O(3).elements(2, seed=1)
+            >>> g = O(3).random_elements(2, seed=1)
             >>> bool(np.allclose(np.stack([e.matrix() for e in g]), O(3).samples(2, seed=1)))
             True
         """
@@ -356,7 +403,7 @@ class Group:
         ``z ~ N(0, scale**2 I)`` over the Lie-algebra basis and a random word of length
         ``L`` (uniform in ``0..word_length``) in the discrete generators and their
         inverses. Deterministic given ``seed``; global numpy randomness is never touched.
-        These are the matrices of `elements` (same arguments, same draws).
+        These are the matrices of `random_elements` (same arguments, same draws).
 
         For a non-compact group (Lorentz, ``SL``, ``GL``, ``E6``) the size of an element
         grows like ``exp(scale * ...)``; lower ``scale`` to draw better-conditioned
@@ -384,7 +431,7 @@ class Group:
             >>> bool(np.allclose(g @ g.transpose(0, 2, 1), np.eye(3)))
             True
         """
-        words = self.elements(n, seed, word_length, scale=scale)
+        words = self.random_elements(n, seed, word_length, scale=scale)
         return np.stack([word.matrix() for word in words])
 
     # ---------------------------------------------------------------------------- dunder

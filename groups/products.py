@@ -136,7 +136,7 @@ class ProductGroup(Group):
         Example:
             >>> from groups import SO, Z
             >>> G = Z(3) * SO(2)
-            >>> g = G.elements(1, seed=0)[0]
+            >>> g = G.random_elements(1, seed=0)[0]
             >>> parts = [G.restrict(g, j).matrix() for j in range(2)]
             >>> bool(np.allclose(np.kron(*parts), g.matrix()))
             True

@@ -115,7 +115,7 @@ def equivariance_error(
     if not np.all(np.isfinite(y)):
         return float("nan")
     worst = 0.0
-    for g in group.elements(n_samples, seed=seed, scale=sample_scale):
+    for g in group.random_elements(n_samples, seed=seed, scale=sample_scale):
         rho_in, rho_out = rep_in.rho(g).astype(dtype), rep_out.rho(g).astype(dtype)
         expected = y @ rho_out.T
         got = _outputs(fn, x @ rho_in.T, rep_out, "rho_in(g) x")

@@ -40,7 +40,7 @@ def test_custom_bases_are_invariant_under_sampled_elements():
     for rep in [E2 >> (E2 + V(D(6))), E2 * E2 * E2, sign_rep(4) * V(S(4)) ** 3]:
         basis = rep.equivariant_basis(sparse=False)
         assert basis.shape[1] > 0
-        for g in rep.group.elements(5, seed=3):
+        for g in rep.group.random_elements(5, seed=3):
             np.testing.assert_allclose(rep.rho(g) @ basis, basis, atol=1e-12)
 
 
@@ -84,7 +84,7 @@ def test_modular_addition_is_in_the_pulled_back_hom_space(p):
             addition[(x + y) % p, x, y] = 1.0
     w = addition.reshape(-1)
     np.testing.assert_allclose(basis @ (basis.T @ w), w, atol=1e-12)
-    for g in P.elements(4, seed=1):
+    for g in P.random_elements(4, seed=1):
         np.testing.assert_allclose(((a * b) >> c).rho(g) @ basis, basis, atol=1e-12)
 
 

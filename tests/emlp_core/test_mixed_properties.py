@@ -31,7 +31,7 @@ def test_mixed_reps_are_homomorphisms_with_consistent_duals(rep: Rep, seed: int)
     if rep.group is None or rep.size() > 200:
         return
     G = rep.group
-    g, h = G.elements(2, seed=seed, scale=0.5)
+    g, h = G.random_elements(2, seed=seed, scale=0.5)
     n = rep.size()
     np.testing.assert_allclose(rep.rho(g @ h), rep.rho(g) @ rep.rho(h), atol=1e-9)
     np.testing.assert_allclose(rep.T.rho(g), np.linalg.inv(rep.rho(g)).T, atol=1e-9)

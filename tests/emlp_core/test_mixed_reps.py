@@ -25,7 +25,7 @@ def assert_invariant(rep, basis, n: int = 3, scale: float = 1.0) -> None:
     """Orthonormal columns fixed by ``rho(g)`` for sampled words ``g`` of ``rep.group``."""
     Q = dense(basis)
     np.testing.assert_allclose(Q.T @ Q, np.eye(Q.shape[1]), atol=1e-12)
-    for g in rep.group.elements(n, seed=7, scale=scale):
+    for g in rep.group.random_elements(n, seed=7, scale=scale):
         R = rep.rho(g)
         bound = np.abs(R).sum(axis=0).max()  # ||R||_1: a cheap bound on ||R||_2 here
         assert np.linalg.norm(R @ Q - Q) <= 1e-9 * bound * max(1, Q.shape[1])
@@ -51,7 +51,7 @@ def test_binding_is_order_independent_and_associative():
 def test_swapped_factors_give_the_transposed_layout():
     a, b = V(S(4)) * V(SO(3)), V(SO(3)) * V(S(4))
     swap = np.arange(12).reshape(4, 3).T.reshape(-1)  # b's coordinate (i, p) is a's (p, i)
-    for g in a.group.elements(3, seed=2):
+    for g in a.group.random_elements(3, seed=2):
         np.testing.assert_allclose(b.rho(g), a.rho(g)[np.ix_(swap, swap)], atol=1e-12)
         np.testing.assert_allclose(a.rho(g), g.matrix(), atol=1e-12)  # kron(g_S, g_SO)
 
@@ -63,7 +63,7 @@ def test_sums_lift_their_parts():
     assert lifted.group == S(4) * SO(3) and lifted.size() == 3
     bigger = (V(S(4)) * V(SO(3)))(S(4) * SO(3) * Z(2))
     assert bigger.group.factors == (S(4), SO(3), Z(2)) and bigger.size() == 12
-    g = bigger.group.elements(1, seed=0)[0]
+    g = bigger.group.random_elements(1, seed=0)[0]
     parts = [bigger.group.restrict(g, j).matrix() for j in range(2)]
     np.testing.assert_allclose(bigger.rho(g), np.kron(*parts), atol=1e-12)
 
@@ -114,7 +114,7 @@ def test_a_bound_scalar_lifts_a_product_like_a_single_factor():
 def test_rho_is_a_homomorphism_on_sampled_words():
     rep = mixed()
     assert rep.size() == 33
-    elements = rep.group.elements(4, seed=3)
+    elements = rep.group.random_elements(4, seed=3)
     for g, h in zip(elements, elements[1:], strict=False):
         np.testing.assert_allclose(rep.rho(g @ h), rep.rho(g) @ rep.rho(h), atol=1e-10)
         np.testing.assert_allclose(rep.rho(g.inverse()), np.linalg.inv(rep.rho(g)), atol=1e-10)
@@ -123,7 +123,7 @@ def test_rho_is_a_homomorphism_on_sampled_words():
 def test_rho_of_per_factor_tuples_equals_rho_of_the_word():
     rep = mixed()
     P = rep.group
-    for g in P.elements(3, seed=4):
+    for g in P.random_elements(3, seed=4):
         words = tuple(P.restrict(g, j) for j in range(len(P.factors)))
         matrices = tuple(word.matrix() for word in words)
         np.testing.assert_allclose(rep.rho(words), rep.rho(g), atol=1e-12)

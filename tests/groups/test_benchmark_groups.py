@@ -14,3 +14,9 @@ def test_benchmark_prints_times_and_writes_json(tmp_path, capsys):
     assert [(r["lie_algebra_dim"], r["rank"]) for r in saved] == [(14, 2), (52, 4), (78, 6)]
     assert saved[2]["killing_signature"] == [26, 52, 0]
     assert all(r["cold_seconds"] < 20 and r["rebuild_best_seconds"] < 20 for r in saved)
+    finite = json.loads(out.read_text())["finite"]
+    results = {r["case"]: r["result"] for r in finite}
+    assert results["order of the Rubik's cube group (Schreier-Sims)"] == "43252003274489856000"
+    assert results["conjugacy classes of S(7) (enumeration)"] == "15 classes of 5040 elements"
+    assert all(r["seconds"] < 20 for r in finite)
+    assert "Rubik" in printed

@@ -86,7 +86,7 @@ def test_uniform_rep_of_a_product_has_mixed_types_and_size_ch(ch):
 def test_uniform_rep_is_a_representation_of_the_product():
     G = S(4) * SO(3)
     rep = uniform_rep(128, G)
-    g, h = G.elements(2, seed=5)
+    g, h = G.random_elements(2, seed=5)
     np.testing.assert_allclose(rep.rho(g @ h), rep.rho(g) @ rep.rho(h), atol=1e-10)
     R = rep.rho(g)
     np.testing.assert_allclose(R.T @ R, np.eye(128), atol=1e-10)  # both factors orthogonal

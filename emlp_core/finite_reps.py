@@ -1,0 +1,143 @@
+"""Permutation representations of finite groups: the regular representation and cosets.
+
+* `RegularRep(G)`: ``R^|G|`` with basis ``e_g``, ``rho(h) e_g = e_{hg}`` (the left regular
+  representation; coordinates in the order of `groups.enumeration.element_table`).
+* `CosetRep(G, H)`: ``R^[G:H]`` with basis ``e_{gH}``, ``rho(h) e_{gH} = e_{hgH}``, for a
+  subgroup ``H`` given by generators acting on the same space as ``G``.
+
+Both are atoms (`emlp_core.custom.GeneratorRep`) whose generator images are permutation
+matrices, so every basis involving them is solved by orbits; they combine with ``V``,
+with other groups and with each other like any representation. Their dense images cost
+``M n^2`` floats, so ``n`` is limited to `MAX_PERMUTATION_REP_SIZE`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse
+from scipy.sparse.csgraph import connected_components
+
+from emlp_core.custom import GeneratorRep, from_generators
+from groups import Group
+from groups.enumeration import element_table
+
+__all__ = ["RegularRep", "CosetRep", "coset_labels", "MAX_PERMUTATION_REP_SIZE"]
+
+MAX_PERMUTATION_REP_SIZE = 4096
+"""Largest regular or coset representation built (its dense generator images)."""
+
+
+def _check_group(group, what: str) -> None:
+    if not isinstance(group, Group):
+        raise TypeError(f"{what} needs a groups.Group; got {type(group).__name__}.")
+
+
+def _permutation_images(permutations: np.ndarray) -> np.ndarray:
+    """``(M, n, n)`` matrices with ``P[perm[i], i] = 1`` (``P e_i = e_perm[i]``)."""
+    count, n = permutations.shape
+    if n > MAX_PERMUTATION_REP_SIZE:
+        raise ValueError(
+            f"a permutation representation of size {n} exceeds MAX_PERMUTATION_REP_SIZE = "
+            f"{MAX_PERMUTATION_REP_SIZE} (its dense generator images would take "
+            f"{8 * count * n * n / 2**20:.0f} MiB)."
+        )
+    images = np.zeros((count, n, n))
+    for k, perm in enumerate(permutations):
+        images[k, perm, np.arange(n)] = 1.0
+    return images
+
+
+def RegularRep(group: Group) -> GeneratorRep:
+    """The left regular representation of a finite group, an atom of size ``|G|``.
+
+    Raises:
+        TypeError: if ``group`` is not a Group.
+        ValueError: for a group with a Lie algebra, or of order above
+            `MAX_PERMUTATION_REP_SIZE`.
+
+    Example:
+        >>> from groups import D
+        >>> reg = RegularRep(D(4))
+        >>> reg.size(), (reg >> reg).equivariant_basis().shape[1]  # Hom(Reg, Reg) has dim |G|
+        (8, 8)
+    """
+    _check_group(group, "RegularRep")
+    table = element_table(group)
+    return from_generators(group, discrete=_permutation_images(table.left), name=f"Reg[{group!r}]")
+
+
+def coset_labels(group: Group, subgroup: Group) -> np.ndarray:
+    """The left coset ``gH`` of each element: int64 ``(|G|,)``, numbered in order of appearance.
+
+    Raises:
+        ValueError: if a generator of ``subgroup`` is not an element of ``group`` (so it is
+            not a subgroup), or either group is not finite.
+
+    Example:
+        >>> from groups import S, Group
+        >>> swap = S(3).discrete_generators[0]
+        >>> coset_labels(S(3), Group(discrete_generators=[swap])).tolist()  # e and the swap first
+        [0, 0, 1, 2, 1, 2]
+    """
+    _check_group(group, "coset_labels")
+    _check_group(subgroup, "coset_labels")
+    table = element_table(group)
+    if subgroup.d != group.d:
+        raise ValueError(
+            f"the subgroup acts on R^{subgroup.d} but {group!r} on R^{group.d}; give its "
+            "generators as matrices of the group."
+        )
+    if subgroup.lie_dimension:
+        raise ValueError(f"{subgroup!r} has a Lie algebra; cosets need a finite subgroup.")
+    rows, cols = [], []
+    for index, h in enumerate(subgroup.discrete_generators):
+        try:
+            table.index(h)
+        except ValueError as error:
+            raise ValueError(
+                f"generator {index} of {subgroup!r} is not an element of {group!r}: it is not "
+                "a subgroup."
+            ) from error
+        rows.append(np.arange(table.order))
+        cols.append(np.array([table.index(g @ h) for g in table.matrices], dtype=np.int64))
+    n = table.order
+    if rows:
+        rows_all, cols_all = np.concatenate(rows), np.concatenate(cols)
+    else:
+        rows_all = cols_all = np.zeros(0, dtype=np.int64)
+    graph = scipy.sparse.coo_array((np.ones(rows_all.size, np.int8), (rows_all, cols_all)), (n, n))
+    _, labels = connected_components(graph, directed=True, connection="weak")
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty_like(first)
+    rank[np.argsort(first)] = np.arange(first.size)
+    return rank[inverse].astype(np.int64)
+
+
+def CosetRep(group: Group, subgroup: Group) -> GeneratorRep:
+    """The permutation representation of ``group`` on the left cosets ``G/H``.
+
+    Args:
+        group: a finite `groups.Group`.
+        subgroup: a `groups.Group` whose discrete generators are elements of ``group``.
+
+    Raises:
+        TypeError: if either is not a Group.
+        ValueError: if ``subgroup`` is not a subgroup of ``group``, either is not finite,
+            or the index exceeds `MAX_PERMUTATION_REP_SIZE`.
+
+    Example:
+        >>> from groups import S, Group
+        >>> point_stabilizer = Group(discrete_generators=S(4).discrete_generators[:1])
+        >>> rep = CosetRep(S(4), point_stabilizer)  # S(4) on the 12 cosets of <(0 1)>
+        >>> rep.size()
+        12
+    """
+    labels = coset_labels(group, subgroup)
+    table = element_table(group)
+    count = int(labels.max()) + 1
+    first = np.zeros(count, dtype=np.int64)
+    first[labels[::-1]] = np.arange(labels.size)[::-1]  # a representative of each coset
+    permutations = np.array([labels[table.left[k][first]] for k in range(len(table.left))])
+    permutations = permutations.reshape(len(table.left), count)
+    name = f"Coset[{group!r}/{subgroup!r}]"
+    return from_generators(group, discrete=_permutation_images(permutations), name=name)
