@@ -19,6 +19,8 @@ it, so that atoms of the same factor of a product are contiguous (factor-wise so
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 import numpy as np
 
 from emlp_core.canonical import Monomial, Summand
@@ -45,15 +47,16 @@ class Atom(Rep):
     dual = False
 
     @property
-    def atom_sort_key(self) -> tuple:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def atom_sort_key(self) -> tuple:
+        """A sortable key naming the atom's kind and data (without the group)."""
 
     def _key(self) -> tuple:
         return self.atom_sort_key
 
-    def _images(self) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - abstract
+    @abstractmethod
+    def _images(self) -> tuple[np.ndarray, np.ndarray]:
         """``(lie_images (D, s, s), discrete_images (M, s, s))`` for the bound group."""
-        raise NotImplementedError
 
     def _cache_key(self) -> tuple:
         return (self.atom_sort_key, self._require_group().key)
