@@ -253,7 +253,7 @@ class Rep(ABC):
             raise ValueError(
                 f"drho needs a ({group.d}, {group.d}) matrix for {group!r}; got shape {A.shape}."
             )
-        elif not all(getattr(s.monomial, "accepts_matrices", True) for s in self.canonical_form()):
+        elif not all(s.monomial.accepts_matrices for s in self.canonical_form()):
             A = group.lie_coefficients(A)
         return self._assemble(A, "drho")
 

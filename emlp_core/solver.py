@@ -354,7 +354,7 @@ def _load_verified(monomial: Monomial, key: str, tol, label: str):
     return (basis, used, residual) if complete else (None, None, None)
 
 
-def _factor_basis(monomial: Monomial, parts, tol, strategy: str, key: str):
+def _factor_basis(monomial: Monomial, parts, tol, key: str):
     """Kronecker product of the factors' bases (each solved once, with its own strategy).
 
     For atoms of different factors of a direct product the invariants of the tensor
@@ -440,7 +440,7 @@ def monomial_basis(monomial: Monomial, tol: float | None = None, strategy: str =
             f"(such as V(S(4)) * V(SO(3))); {monomial!r} is not one."
         )
     if strategy in ("auto", "factors") and parts is not None:
-        return _factor_basis(monomial, parts, tol, strategy, key)
+        return _factor_basis(monomial, parts, tol, key)
     label = repr(monomial)
     start = time.perf_counter()
     basis, used, residual = _load_verified(monomial, key, tol, label)
