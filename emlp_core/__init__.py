@@ -8,6 +8,14 @@ from emlp_core.custom import pullback as pullback
 from emlp_core.custom import restrict as restrict
 from emlp_core.finite_reps import CosetRep as CosetRep
 from emlp_core.finite_reps import RegularRep as RegularRep
+from emlp_core.fourier import fourier_transform as fourier_transform
+from emlp_core.fourier import inverse_fourier_transform as inverse_fourier_transform
+from emlp_core.fourier import irrep_matrices as irrep_matrices
+from emlp_core.fourier import real_fourier_basis as real_fourier_basis
+from emlp_core.fourier import real_irreps as real_irreps
+from emlp_core.irreps import RealIrrep as RealIrrep
+from emlp_core.isotypic import IsotypicDecomposition as IsotypicDecomposition
+from emlp_core.isotypic import isotypic_decomposition as isotypic_decomposition
 from emlp_core.reps import ProductRep as ProductRep
 from emlp_core.reps import Rep as Rep
 from emlp_core.reps import Scalar as Scalar
@@ -23,6 +31,14 @@ from emlp_core.version import __version__ as __version__
 __all__ = [
     "CosetRep",
     "RegularRep",
+    "RealIrrep",
+    "IsotypicDecomposition",
+    "isotypic_decomposition",
+    "real_irreps",
+    "irrep_matrices",
+    "fourier_transform",
+    "inverse_fourier_transform",
+    "real_fourier_basis",
     "GeneratorRep",
     "from_generators",
     "pullback",

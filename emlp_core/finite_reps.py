@@ -113,17 +113,46 @@ def coset_labels(group: Group, subgroup: Group) -> np.ndarray:
     return rank[inverse].astype(np.int64)
 
 
-def CosetRep(group: Group, subgroup: Group) -> GeneratorRep:
-    """The permutation representation of ``group`` on the left cosets ``G/H``.
+def _sign_permutations(group, subgroup, kernel, labels, first, table) -> np.ndarray:
+    """Signs ``(M, count)``: ``h_k t_i = t_j h`` with ``h`` in H; -1 iff ``h`` is not in K."""
+    kernel_labels = coset_labels(group, kernel)
+    if int(kernel_labels.max()) + 1 != 2 * (int(labels.max()) + 1) or np.any(
+        labels[kernel_labels == 0] != 0
+    ):
+        raise ValueError(
+            f"kernel {kernel!r} must be a subgroup of index 2 in {subgroup!r} (the kernel of a "
+            "homomorphism onto {+1, -1}); it is not."
+        )
+    inverses = np.linalg.inv(table.matrices[first])
+    signs = np.empty((len(table.left), first.size))
+    for k in range(len(table.left)):
+        images = table.left[k][first]  # index of h_k t_i
+        targets = first[labels[images]]  # t_j
+        for i, (x, t) in enumerate(zip(images, targets, strict=True)):
+            h = table.index(inverses[np.searchsorted(first, t)] @ table.matrices[x])
+            signs[k, i] = 1.0 if kernel_labels[h] == 0 else -1.0
+    return signs
+
+
+def CosetRep(group: Group, subgroup: Group, kernel: Group | None = None) -> GeneratorRep:
+    """The (signed) permutation representation of ``group`` on the left cosets ``G/H``.
+
+    With ``kernel = K``, an index-2 subgroup of ``H``, it is the representation induced
+    from the sign character ``H -> H/K = {+1, -1}``: ``rho(g) e_{t_i H} = ± e_{t_j H}``
+    where ``g t_i = t_j h`` for the transversal ``t`` (first element of each coset) and the
+    sign is that of ``h`` (``+1`` on ``K``). These are the type-2 hidden layers of
+    Agrawal & Ostrowski (NeurIPS 2022); type 1 is ``kernel=None``.
 
     Args:
         group: a finite `groups.Group`.
         subgroup: a `groups.Group` whose discrete generators are elements of ``group``.
+        kernel: optional index-2 subgroup of ``subgroup`` (generators in ``group``).
 
     Raises:
-        TypeError: if either is not a Group.
-        ValueError: if ``subgroup`` is not a subgroup of ``group``, either is not finite,
-            or the index exceeds `MAX_PERMUTATION_REP_SIZE`.
+        TypeError: if any argument is not a Group.
+        ValueError: if ``subgroup`` is not a subgroup of ``group``, ``kernel`` not one of
+            index 2 in ``subgroup``, a group is not finite, or the index exceeds
+            `MAX_PERMUTATION_REP_SIZE`.
 
     Example:
         >>> from groups import S, Group
@@ -131,6 +160,10 @@ def CosetRep(group: Group, subgroup: Group) -> GeneratorRep:
         >>> rep = CosetRep(S(4), point_stabilizer)  # S(4) on the 12 cosets of <(0 1)>
         >>> rep.size()
         12
+        >>> from groups import Alt, GroupElement
+        >>> sign = CosetRep(S(3), S(3), kernel=Alt(3))  # H = G: the sign representation
+        >>> [float(sign.rho(GroupElement.generator(S(3), k))[0, 0]) for k in (0, 1)]
+        [-1.0, 1.0]
     """
     labels = coset_labels(group, subgroup)
     table = element_table(group)
@@ -139,5 +172,11 @@ def CosetRep(group: Group, subgroup: Group) -> GeneratorRep:
     first[labels[::-1]] = np.arange(labels.size)[::-1]  # a representative of each coset
     permutations = np.array([labels[table.left[k][first]] for k in range(len(table.left))])
     permutations = permutations.reshape(len(table.left), count)
+    images = _permutation_images(permutations)
     name = f"Coset[{group!r}/{subgroup!r}]"
-    return from_generators(group, discrete=_permutation_images(permutations), name=name)
+    if kernel is not None:
+        _check_group(kernel, "CosetRep")
+        signs = _sign_permutations(group, subgroup, kernel, labels, first, table)
+        images = images * signs[:, None, :]
+        name = f"Coset[{group!r}/{subgroup!r}, sign {kernel!r}]"
+    return from_generators(group, discrete=images, name=name)

@@ -4,17 +4,14 @@ import numpy as np
 import pytest
 
 from emlp_core import CosetRep, RegularRep, V
-from groups import SO, Alt, Cube, D, Group, O, S, Z, ZksZnxZn
+from groups import Q8, SO, Alt, Cube, D, Group, O, S, Z, ZksZnxZn
 from groups.classes import center, conjugacy_classes
 from groups.enumeration import element_table
 from layers import assert_equivariant
 
 
 def quaternion_group() -> Group:
-    """Q8 as left multiplication by the unit quaternions i and j on R^4 = H."""
-    i = np.array([[0, -1, 0, 0], [1, 0, 0, 0], [0, 0, 0, -1], [0, 0, 1, 0]], dtype=float)
-    j = np.array([[0, 0, -1, 0], [0, 0, 0, 1], [1, 0, 0, 0], [0, -1, 0, 0]], dtype=float)
-    return Group(discrete_generators=[i, j], name="Q8")
+    return Q8()
 
 
 def dihedral_on_points(n: int) -> Group:
