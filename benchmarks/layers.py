@@ -4,14 +4,15 @@ Usage::
 
     python -m benchmarks.layers               # the three regression tasks' reps
     python -m benchmarks.layers --only o5 --batch 500 --ch 384
+    python -m benchmarks.layers --frontend flax   # or equinox: same table, that framework
 
 For each task (O(5) ``2V -> V0``, O(3) ``5V0 + 5V -> V2``, O(1,3) ``4V -> V0``), in a fresh
-process with the disk cache off: construction time (every basis plus parameter shapes,
-``jax.eval_shape`` of ``init``), the first eager ``init`` call (random draws and XLA
-compilation included), XLA compile time of the train step, then the median time
+process with the disk cache off and both models built with one front-end (``--frontend``):
+the time to a model with parameters (every basis, shapes and the first eager draw), XLA
+compile time of the train step, then the median time
 of a jitted ``value_and_grad`` + Adam step for EMLP and for the MLP baseline (interleaved
 repeats, so both see the same machine load), their ratio and parameter counts. The emlp
-library measures 3.0-3.9 s per step against 0.007 s for its MLP (``../shared/REFERENCE.md``).
+library's step for comparison: `benchmarks.paper_reference.EMLP_TRAIN_STEP_SECONDS`.
 JSON goes to ``--out`` (default ``benchmarks/results/layers.json``).
 """
 
@@ -31,8 +32,42 @@ TASKS = {
 }
 
 
-def _child(task: str, batch: int, ch: int, repeats: int) -> dict:
-    import haiku as hk
+FRONTENDS = ("haiku", "flax", "equinox")
+
+
+def _functional_model(frontend: str, kind: str, rep_in, rep_out, group, ch: int, x):
+    """``(params, apply(params, x))`` of an EMLP or MLP built with ``frontend``.
+
+    The clock covers construction and the first parameter draw (eager), like Haiku's
+    ``init``; the parameters are the array leaves the optimiser updates.
+    """
+    import jax
+
+    if frontend == "haiku":
+        import haiku as hk
+
+        import layers.haiku as front
+
+        cls = getattr(front, kind)
+        model = hk.without_apply_rng(hk.transform(lambda z: cls(rep_in, rep_out, group, ch=ch)(z)))
+        jax.eval_shape(model.init, jax.random.PRNGKey(0), x)  # bases and shapes
+        return model.init(jax.random.PRNGKey(0), x), model.apply
+    if frontend == "flax":
+        import layers.flax as front
+        from flax import nnx
+
+        module = getattr(front, kind)(rep_in, rep_out, group, ch=ch, rngs=nnx.Rngs(0))
+        graphdef, state = nnx.split(module)
+        return state, lambda p, z: nnx.merge(graphdef, p)(z)
+    import equinox as eqx
+    import layers.equinox as front
+
+    module = getattr(front, kind)(rep_in, rep_out, group, ch=ch, key=jax.random.PRNGKey(0))
+    params, static = eqx.partition(module, eqx.is_array)
+    return params, lambda p, z: eqx.combine(p, static)(z)
+
+
+def _child(task: str, batch: int, ch: int, repeats: int, frontend: str = "haiku") -> dict:
     import jax
     import jax.numpy as jnp
     import numpy as np
@@ -40,7 +75,7 @@ def _child(task: str, batch: int, ch: int, repeats: int) -> dict:
 
     from emlp_core import Scalar, V  # noqa: F401 - used by eval below
     from groups import Lorentz, O  # noqa: F401
-    from layers import EMLP, MLP, num_params
+    from layers.core import tree_size
 
     rep_in_text, rep_out_text, group_text = TASKS[task]
     group = eval(group_text)  # noqa: S307 - fixed table above
@@ -48,21 +83,18 @@ def _child(task: str, batch: int, ch: int, repeats: int) -> dict:
     rng = np.random.default_rng(0)
     x = jnp.asarray(rng.standard_normal((batch, rep_in.size())), jnp.float32)
     y = jnp.asarray(rng.standard_normal((batch, rep_out.size())), jnp.float32)
-    result = {"task": task, "group": repr(group), "batch": batch, "ch": ch}
+    result = {"task": task, "group": repr(group), "batch": batch, "ch": ch, "frontend": frontend}
 
-    def prepare(module):
-        model = hk.without_apply_rng(hk.transform(lambda z: module()(z)))
+    def prepare(kind):
         start = time.perf_counter()
-        jax.eval_shape(model.init, jax.random.PRNGKey(0), x)
-        construction = time.perf_counter() - start
-        start = time.perf_counter()
-        params = jax.block_until_ready(model.init(jax.random.PRNGKey(0), x))
+        params, apply = _functional_model(frontend, kind, rep_in, rep_out, group, ch, x)
+        params = jax.block_until_ready(params)
         init_seconds = time.perf_counter() - start
         optimizer = optax.adam(3e-3)
 
         @jax.jit
         def step(p, state):
-            loss, grads = jax.value_and_grad(lambda q: jnp.mean((model.apply(q, x) - y) ** 2))(p)
+            loss, grads = jax.value_and_grad(lambda q: jnp.mean((apply(q, x) - y) ** 2))(p)
             updates, state = optimizer.update(grads, state, p)
             return optax.apply_updates(p, updates), state, loss
 
@@ -71,19 +103,11 @@ def _child(task: str, batch: int, ch: int, repeats: int) -> dict:
         params, state, loss = step(params, state)
         jax.block_until_ready(loss)
         compile_seconds = time.perf_counter() - start
-        return {
-            "construction": construction,
-            "init": init_seconds,
-            "compile": compile_seconds,
-            "num_params": num_params(params),
-        }, [
-            step,
-            params,
-            state,
-        ]
+        info = {"construction": init_seconds, "init": init_seconds, "compile": compile_seconds}
+        return info | {"num_params": tree_size(params)}, [step, params, state]
 
-    emlp_info, emlp = prepare(lambda: EMLP(rep_in, rep_out, group, ch=ch, num_layers=3))
-    mlp_info, mlp = prepare(lambda: MLP(rep_in, rep_out, group, ch=ch, num_layers=3))
+    emlp_info, emlp = prepare("EMLP")
+    mlp_info, mlp = prepare("MLP")
     times = {"emlp": [], "mlp": []}
     for _ in range(repeats):
         for name, state in (("emlp", emlp), ("mlp", mlp)):
@@ -133,7 +157,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=None,
         help="JSON output file, its parent writable (default benchmarks/results/layers.json)",
     )
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--frontend",
+        choices=FRONTENDS,
+        default="haiku",
+        help="framework of both models (flax and equinox are extras)",
+    )
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not args.child and args.out is None:  # a child prints; only the parent writes
         args.out = cli.default_output_file(parser, "benchmarks/results/layers.json")
@@ -144,8 +174,8 @@ def main(argv=None) -> list[dict]:
     """Runs the command line ``argv`` (see `parse_args`); returns the records written."""
     args = parse_args(argv)
     if args.child:
-        task, batch, ch, repeats = args.child
-        print(json.dumps(_child(task, int(batch), int(ch), int(repeats))))
+        task, batch, ch, repeats, frontend = args.child
+        print(json.dumps(_child(task, int(batch), int(ch), int(repeats), frontend)))
         return []
     header = (
         f"{'task':<8} {'group':<7} {'build s':>8} {'init s':>7} {'compile s':>9} {'EMLP ms':>8} "
@@ -157,7 +187,9 @@ def main(argv=None) -> list[dict]:
     for task in [args.only] if args.only else list(TASKS):
         r = {
             "task": task,
-            **run_child("benchmarks.layers", [task, args.batch, args.ch, args.repeats]),
+            **run_child(
+                "benchmarks.layers", [task, args.batch, args.ch, args.repeats, args.frontend]
+            ),
         }
         records.append(r)
         if "error" in r:

@@ -31,13 +31,14 @@ from tqdm.auto import tqdm
 
 from benchmarks import cli
 from benchmarks.dynamics_training import fit_dynamics
+from benchmarks.paper_reference import PENDULUM_ROLLOUT_ERROR
 from benchmarks.plots import plot_rollouts
 from benchmarks.spring_pendulum import PENDULUM_GROUPS, pendulum_data
-from layers.dynamics import EMLPH, MLPH, EMLPode, MLPode
+from layers.haiku import EMLPH, MLPH, EMLPode, MLPode
 
 MODELS = {"emlp-hnn": EMLPH, "mlp-hnn": MLPH, "emlp-ode": EMLPode, "mlp-ode": MLPode}
-PAPER = {"emlp-hnn-O2": 0.0121, "mlp-hnn": 0.0281}
-"""Published 30 s rollout errors (EMLP paper Table 1, from ../shared/REFERENCE.md)."""
+PAPER = PENDULUM_ROLLOUT_ERROR
+"""Published 30 s rollout errors (`benchmarks.paper_reference`, EMLP paper Table 1)."""
 
 
 def _variants(methods, groups) -> list[tuple[str, str, str | None]]:

@@ -29,29 +29,13 @@ from tqdm.auto import tqdm
 
 from benchmarks import cli
 from benchmarks.datasets import TASK_GROUPS, TASKS
+from benchmarks.paper_reference import REGRESSION_TEST_MSE
 from benchmarks.plots import plot_data_efficiency
 from benchmarks.training import fit
 from layers import EMLP, MLP
 
-# Published test MSE (mean of 3 seeds), EMLP paper Figure 5, from ../shared/REFERENCE.md.
-PAPER = {
-    "o5": {
-        "mlp": {100: 2.83, 1000: 0.0892, 10000: 0.0616},
-        "mlp_aug": {100: 0.397, 1000: 0.0633, 10000: 0.0702},
-        "emlp-O5": {100: 0.0408, 1000: 0.017, 10000: 0.013},
-    },
-    "inertia": {
-        "mlp": {100: 7.91, 1000: 3.24, 10000: 0.154},
-        "mlp_aug": {100: 1.78, 1000: 0.13, 10000: 0.112},
-        "emlp-O3": {100: 1.44, 1000: 0.136, 10000: 0.018},
-        "emlp-SO3": {100: 1.16, 1000: 0.0604, 10000: 0.0185},
-    },
-    "lorentz": {
-        "mlp": {100: 0.733, 1000: 0.364, 10000: 0.0166},
-        "mlp_aug": {100: 0.19, 1000: 0.0125, 10000: 0.0134},
-        "emlp-O13": {100: 0.00888, 1000: 0.00033, 10000: 0.000264},
-    },
-}
+PAPER = REGRESSION_TEST_MSE
+"""Published test MSE by task, variant and N (`benchmarks.paper_reference`, Figure 5)."""
 METHODS = ("emlp", "mlp", "mlp_aug")
 VAL_SIZE, TEST_SIZE = 1000, 5000
 SAMPLE_SCALE = {"o5": 1.0, "inertia": 1.0, "lorentz": 0.5}

@@ -10,9 +10,10 @@ Each case runs ``--repeats`` times (default 3), each time in a fresh Python proc
 the disk cache disabled, and the median run is reported (``seconds_all`` keeps every
 time: this machine's timings vary by tens of percent between runs); the model cases
 run twice, "cold" (empty private cache directory) and "warm" (a second fresh process
-reading what the first wrote). The table gives our time, the emlp figure measured on the
-same kind of 2-core CPU (``../shared/REFERENCE.md``: emlp 1.0.3, jax 0.4.23, first call in
-a fresh process), the speed-up and the child's peak resident memory; JSON records
+reading what the first wrote). The table gives our time, the emlp figure of the same case
+(`benchmarks.paper_reference.EMLP_SOLVER_SECONDS` and ``EMLP_CONSTRUCTION_SECONDS``: emlp
+1.0.3, jax 0.4.23, same kind of 2-core CPU, first call in a fresh process), the speed-up
+and the child's peak resident memory; JSON records
 (``case, size, basis_dim, seconds, strategy, residual, emlp_seconds, speedup,
 peak_rss_mb``) go to ``--out`` (default ``benchmarks/results/solver.json``).
 """
@@ -29,37 +30,42 @@ import time
 from benchmarks import cli
 from benchmarks.factorwise import FACTOR_CASES, FACTOR_HEADER, factor_child, run_factor_cases
 from benchmarks.fresh_process import run_child
+from benchmarks.paper_reference import EMLP_CONSTRUCTION_SECONDS, EMLP_SOLVER_SECONDS
 
-# name -> (python expression of the rep, emlp seconds or None, note)
-BASIS_CASES = {
-    **{
-        f"so3-V**{k}": (f"(V**{k})(SO(3))", {4: 0.47, 6: 0.96, 7: 6.5, 8: 97.0}.get(k), "")
-        for k in range(2, 10)
-    },
-    "o5-(V0+V+V2)>>(V0+V+V2)": ("((V**0 + V + V**2) >> (V**0 + V + V**2))(O(5))", 4.1, ""),
-    "o13-V**2>>V**2": ("(V**2 >> V**2)(Lorentz())", None, ""),
+# name -> (python expression of the rep, note)
+_BASIS_EXPRESSIONS = {
+    **{f"so3-V**{k}": (f"(V**{k})(SO(3))", "") for k in range(2, 10)},
+    "o5-(V0+V+V2)>>(V0+V+V2)": ("((V**0 + V + V**2) >> (V**0 + V + V**2))(O(5))", ""),
+    "o13-V**2>>V**2": ("(V**2 >> V**2)(Lorentz())", ""),
     "o13-scattering-first-layer": (
         "(4 * V >> gated(uniform_rep(384, Lorentz())))(Lorentz())",
-        1.7,
         "emlp's first layer has size 6,704 (its own hidden rep); ours is the analogous layer",
     ),
     "o13-scattering-hidden-layer": (
         "(gated(uniform_rep(384, Lorentz())) >> gated(uniform_rep(384, Lorentz())))",
-        None,
         "every distinct type solved; the 179,776 x 32,128 dense basis is not assembled",
     ),
-    "s10-V**3": ("(V**3)(S(10))", 6.1, ""),
-    "s20-V**3": ("(V**3)(S(20))", 10.6, ""),
-    "s10-V**4": ("(V**4)(S(10))", 15.0, ""),
-    "s20-V**4": ("(V**4)(S(20))", None, ""),
-    "s5-T3>>T3": ("(T(3) >> T(3))(S(5))", None, "emlp crashes on this case"),
-    "s10-T3>>T3": ("(T(3) >> T(3))(S(10))", None, ""),
-    "rubiks-V>>V": ("(V >> V)(RubiksCube())", 1.8, ""),
+    "s10-V**3": ("(V**3)(S(10))", ""),
+    "s20-V**3": ("(V**3)(S(20))", ""),
+    "s10-V**4": ("(V**4)(S(10))", ""),
+    "s20-V**4": ("(V**4)(S(20))", ""),
+    "s5-T3>>T3": ("(T(3) >> T(3))(S(5))", "emlp crashes on this case"),
+    "s10-T3>>T3": ("(T(3) >> T(3))(S(10))", ""),
+    "rubiks-V>>V": ("(V >> V)(RubiksCube())", ""),
 }
+# name -> (python expression of the rep, emlp seconds or None, note)
+BASIS_CASES = {
+    name: (expression, EMLP_SOLVER_SECONDS.get(name), note)
+    for name, (expression, note) in _BASIS_EXPRESSIONS.items()
+}
+# name -> (rep_in, rep_out, group, emlp seconds)
 MODEL_CASES = {
-    "emlp-construction-inertia-so3": ("5 * Scalar + 5 * V", "V**2", "SO(3)", 5.6),
-    "emlp-construction-o5": ("2 * V", "Scalar", "O(5)", 7.1),
-    "emlp-construction-scattering-o13": ("4 * V", "Scalar", "Lorentz()", 32.5),
+    name: (*spec, EMLP_CONSTRUCTION_SECONDS[name])
+    for name, spec in {
+        "emlp-construction-inertia-so3": ("5 * Scalar + 5 * V", "V**2", "SO(3)"),
+        "emlp-construction-o5": ("2 * V", "Scalar", "O(5)"),
+        "emlp-construction-scattering-o13": ("4 * V", "Scalar", "Lorentz()"),
+    }.items()
 }
 PRELUDE = (
     "from emlp_core import V, Scalar, T\nfrom groups import SO, O, S, Lorentz, RubiksCube\n"

@@ -6,7 +6,7 @@ Usage::
 
 Regression records (``test_mse``) are grouped by task, variant and training-set size;
 pendulum records (``rollout_error``) by variant. Each row gives the mean over seeds, the
-range, the paper's published mean (arXiv 2104.09459; ``../shared/REFERENCE.md``) and our
+range, the paper's published mean (`benchmarks.paper_reference`, arXiv 2104.09459) and our
 mean divided by it, and for regression tasks how many times lower the EMLP's test MSE is
 than the MLP's, ours against the paper's.
 """
@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import cli
+from benchmarks.paper_reference import PENDULUM_ROLLOUT_ERROR, REGRESSION_TEST_MSE
 
 __all__ = ["regression_table", "pendulum_table", "load_records", "main"]
 
@@ -47,7 +48,8 @@ def _fmt(value: float | None) -> str:
 def regression_table(records: list[dict], paper: dict) -> str:
     """One markdown table per call: rows ``(task, N, variant)``, test MSE over seeds.
 
-    ``paper`` maps task -> variant -> N -> published test MSE (`benchmarks.regression.PAPER`).
+    ``paper`` maps task -> variant -> N -> published test MSE
+    (`benchmarks.paper_reference.REGRESSION_TEST_MSE`).
 
     Example:
         >>> rows = [{"task": "o5", "variant": v, "n_train": 1000, "seed": 0, "test_mse": m}
@@ -88,6 +90,9 @@ def regression_table(records: list[dict], paper: dict) -> str:
 def pendulum_table(records: list[dict], paper: dict) -> str:
     """Rows per pendulum variant: rollout error (the paper's metric), L_z drift, seconds.
 
+    ``paper`` maps a variant to its published rollout error
+    (`benchmarks.paper_reference.PENDULUM_ROLLOUT_ERROR`).
+
     Example:
         >>> rows = [{"task": "pendulum", "variant": "mlp-hnn", "seed": s, "rollout_error": e,
         ...          "angular_momentum_error": 0.01, "train_seconds": 300.0}
@@ -125,8 +130,6 @@ def main(argv=None) -> str:
     A path that does not exist is refused at parse time (exit status 2); a file that does
     not hold a list of records raises `ValueError` from `load_records`.
     """
-    from benchmarks import pendulum, regression
-
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.summary",
         description=__doc__,
@@ -139,9 +142,9 @@ def main(argv=None) -> str:
     records = load_records(args.paths)
     parts = []
     if any("test_mse" in r for r in records):
-        parts.append(regression_table(records, regression.PAPER))
+        parts.append(regression_table(records, REGRESSION_TEST_MSE))
     if any(r.get("task") == "pendulum" for r in records):
-        parts.append(pendulum_table(records, pendulum.PAPER))
+        parts.append(pendulum_table(records, PENDULUM_ROLLOUT_ERROR))
     text = "\n\n".join(parts) if parts else "no benchmark records"
     print(text)
     return text

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m discovery.demo            # about 30 s on 2 CPU cores
+    python -m discovery.demo            # under a minute on 2 CPU cores
     python -m discovery.demo --quick    # a few seconds of training, for a smoke test
 
 The oracle is the EMLP paper's O(5) regression target moved to a hidden metric ``Q`` on

@@ -10,8 +10,9 @@ When a field takes a vacuum value, only the generators that leave it unchanged s
 
 Both are linear conditions on the coefficients of ``X`` in an orthonormal basis of ``g``,
 solved with the toolkit's rule (`emlp_core.nullspace.restricted_nullspace`): a singular
-value ``s`` counts as zero when ``s <= rtol * s_max``, ``rtol = max(m, n) * eps`` unless
-``tol`` is given (use ``tol`` for learned, approximate algebras).
+value ``s`` counts as zero when ``s <= rtol * s_max``, ``rtol = sqrt(max(m, n) * eps)``
+(`emlp_core.nullspace.default_cutoff`) unless ``tol`` is given (use ``tol`` for learned,
+approximate algebras).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def centralizer(algebra, element, *, tol: float | None = None) -> np.ndarray:
         algebra: array-like ``(k, d, d)``, a Group or a DiscoveryResult.
         element: array-like ``(d, d)``, e.g. a vacuum value in the adjoint representation
             (it need not lie in the algebra).
-        tol: relative singular-value cut-off; None for ``max(m, k) * eps``.
+        tol: relative singular-value cut-off; None for ``sqrt(max(m, k) * eps)``.
 
     Returns:
         float64 ``(k', d, d)``, orthonormal in the Frobenius inner product.
@@ -90,7 +91,7 @@ def annihilator(algebra, vector, *, tol: float | None = None) -> np.ndarray:
         algebra: array-like ``(k, d, d)``, a Group or a DiscoveryResult.
         vector: array-like ``(d,)``, or ``(m, d)`` for the common annihilator of ``m``
             vectors (the stabiliser algebra of a vacuum in the defining representation).
-        tol: relative singular-value cut-off; None for ``max(m, k) * eps``.
+        tol: relative singular-value cut-off; None for ``sqrt(max(m, k) * eps)``.
 
     Returns:
         float64 ``(k', d, d)``, orthonormal in the Frobenius inner product.

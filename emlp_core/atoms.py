@@ -27,10 +27,12 @@ from emlp_core.canonical import Monomial, Summand
 from emlp_core.orbits import signed_permutation
 from emlp_core.rep_base import Rep
 from groups import Group, GroupElement, ProductGroup
+from groups.caching import register
 
 __all__ = ["Atom", "VectorRep", "FactorAtom"]
 
 _ATOM_CACHE: dict[tuple, object] = {}
+register(_ATOM_CACHE.clear)
 """Images, their norms and permutations, per (atom key, group key): computed once a process
 (an atom's images depend only on these keys; ``SO(100)``'s norms cost seconds)."""
 
@@ -265,7 +267,10 @@ class FactorAtom(Atom):
         return self._drho_matrix(A)
 
     def _expression(self):
-        return f"{self.base._expression()}[{self.base.group!r}]"
+        label = repr(self.base.group)
+        if sum(factor == self.base.group for factor in self.group.factors) > 1:
+            label += f"#{self.factor}"  # e.g. V[Z(5)#0] and V[Z(5)#1] of Z(5)×Z(5)
+        return f"{self.base._expression()}[{label}]"
 
     def __repr__(self) -> str:
         return f"{self.base!r}⊂{self.group!r}"

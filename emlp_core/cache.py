@@ -14,8 +14,7 @@ caller, who also rejects a readable entry that fails verification: see
 `emlp_core.verify`); a directory that cannot be written only means nothing is stored. A
 temporary file left by a writer that was killed is removed by the next `store` once it is
 older than `STALE_TEMPORARY_S`. ``FORMAT_VERSION`` is part of every key: it changes when
-the solver's results change (version 2: canonical bases and the margin rank rule), so an
-older entry is never served.
+the solver's results change, so an entry written under other rules is never served.
 """
 
 from __future__ import annotations

@@ -21,12 +21,11 @@ isotypic basis of its regular representation is `real_fourier_basis` (constant, 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from emlp_core.irreps import RealIrrep
 from groups import Group
+from groups.caching import cached
 
 __all__ = [
     "real_irreps",
@@ -46,7 +45,7 @@ def _check_finite(group) -> None:
         )
 
 
-@lru_cache(maxsize=16)
+@cached(maxsize=16)
 def _irreps(group: Group) -> tuple:
     from emlp_core.finite_reps import RegularRep
     from emlp_core.isotypic import _element_images, isotypic_decomposition

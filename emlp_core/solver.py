@@ -54,6 +54,7 @@ from emlp_core.orbits import orbit_basis, orbit_count
 from emlp_core.reps import Rep
 from emlp_core.verify import COMPLETENESS_RTOL, missing_invariant, verify_basis
 from emlp_core.weights import generic_eigenbasis, weight_space_basis, zero_weight_count
+from groups.caching import clear_all
 
 __all__ = [
     "STRATEGIES",
@@ -121,8 +122,13 @@ def solve_reports(
 
 
 def clear_cache() -> None:
-    """Forgets every basis solved in this process (the disk cache is left alone)."""
+    """Forgets everything memoised in this process; the disk cache is left alone.
+
+    The bases, and every cache registered in `groups.caching` (element and character
+    tables, subgroup searches, atom images, layer layouts and compiled layer programs).
+    """
     cache.clear_memory()
+    clear_all()
 
 
 def _check_tol(tol) -> float | None:
@@ -299,7 +305,7 @@ def _progress(description: str, size: int) -> Iterator[None]:
     `PROGRESS_DELAY_S`, so a single long solve (one tensor type, no intermediate steps) is
     visible while it runs; quick solves print nothing. The bar is removed when it ends.
     """
-    if size < PROGRESS_MIN_SIZE:  # a thread per small solve would cost ~20% of its time
+    if size < PROGRESS_MIN_SIZE:  # no thread: a small solve ends before the bar could show
         yield
         return
     bar = tqdm(
@@ -504,7 +510,7 @@ def equivariant_basis(
         raise TypeError(f"sparse must be True, False or None; got {sparse!r}.")
     form = rep.canonical_form()
     types = form
-    if len(form) > 1 and rep.size() >= PROGRESS_MIN_SIZE:  # tqdm's first bar costs ~7 ms
+    if len(form) > 1 and rep.size() >= PROGRESS_MIN_SIZE:  # small requests: a bar costs ms
         types = tqdm(form, desc="solving bases", delay=PROGRESS_DELAY_S, leave=False)
     bases = [monomial_basis(summand.monomial, tol, strategy) for summand in types]
     all_sparse = all(scipy.sparse.issparse(b) for b in bases)

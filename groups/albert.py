@@ -24,11 +24,11 @@ Its symmetric tensor is built from the Jordan product alone (Newton's identity
 
 from __future__ import annotations
 
-import functools
 import itertools
 
 import numpy as np
 
+from groups.caching import cached
 from groups.octonions import octonion_conjugate, octonion_product, octonion_structure
 
 __all__ = [
@@ -118,7 +118,7 @@ def jordan_product(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return albert_from_matrix(0.5 * (xy + yx))
 
 
-@functools.cache
+@cached(maxsize=None)
 def jordan_structure() -> np.ndarray:
     """Structure constants ``J (27, 27, 27)``: ``e_a o e_b = sum_c J[a, b, c] e_c``.
 
@@ -175,7 +175,7 @@ def albert_determinant(u: np.ndarray) -> np.ndarray:
     )
 
 
-@functools.cache
+@cached(maxsize=None)
 def cubic_norm_tensor() -> np.ndarray:
     """Symmetric tensor ``N (27, 27, 27)`` of the determinant: ``det u = N(u, u, u)``.
 

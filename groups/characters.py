@@ -25,18 +25,17 @@ element order and a letter (``"1a", "2a", "2b", "3a"``), the letters in column o
 one element order (increasing size: decreasing centraliser order, as in the ATLAS).
 
 Limits: at most `groups.enumeration.MAX_ENUMERATED_ORDER` elements (``limit``) and
-``classes * elements <= MAX_CLASS_ENTRIES``. ``S(7)`` (5040 elements,
-15 classes) takes about 0.1 s on two cores, enumeration included.
+``classes * elements <= MAX_CLASS_ENTRIES`` (timings: benchmarks/README.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
+from groups.caching import cached
 from groups.classes import ConjugacyClasses, conjugacy_classes
 from groups.enumeration import MAX_ENUMERATED_ORDER, element_table
 
@@ -321,7 +320,7 @@ def _row_labels(degrees: np.ndarray) -> tuple[str, ...]:
     return tuple(labels)
 
 
-@lru_cache(maxsize=16)
+@cached(maxsize=16)
 def _character_table(group, limit: int) -> CharacterTable:
     table, classes = element_table(group, limit), conjugacy_classes(group, limit)
     n, sizes, k = table.order, classes.sizes, classes.sizes.size

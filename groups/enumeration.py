@@ -18,11 +18,11 @@ growing past `MAX_ENUMERATED_ORDER`).
 from __future__ import annotations
 
 from collections import deque
-from functools import lru_cache
 
 import numpy as np
 
 from groups._arrays import check_integer
+from groups.caching import cached
 
 __all__ = ["ElementTable", "element_table", "MAX_ENUMERATED_ORDER", "KEY_DECIMALS"]
 
@@ -127,7 +127,7 @@ def element_table(group, limit: int = MAX_ENUMERATED_ORDER) -> ElementTable:
     return _table(group, limit)
 
 
-@lru_cache(maxsize=16)
+@cached(maxsize=16)
 def _table(group, limit: int) -> ElementTable:
     d = group.d
     most = max(1, min(limit, _MAX_TABLE_BYTES // (8 * d * d)))

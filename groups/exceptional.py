@@ -15,11 +15,10 @@ for the trace form).
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from groups.albert import cubic_norm_tensor, traceless_basis
+from groups.caching import cached
 from groups.group import Group
 from groups.octonions import g2_three_form
 from groups.stabilizer import stabilizer_algebra
@@ -27,7 +26,7 @@ from groups.stabilizer import stabilizer_algebra
 __all__ = ["G2", "F4", "E6", "f4_cubic_form"]
 
 
-@functools.cache
+@cached(maxsize=None)
 def G2() -> Group:
     """Compact exceptional group G2 acting on ``R^7``, the imaginary octonions.
 
@@ -65,7 +64,7 @@ def f4_cubic_form() -> np.ndarray:
     return form
 
 
-@functools.cache
+@cached(maxsize=None)
 def F4() -> Group:
     """Compact exceptional group F4 acting on ``R^26``, the traceless Albert algebra.
 
@@ -85,7 +84,7 @@ def F4() -> Group:
     return Group(lie_algebra=algebra, name="F4", strict=True)
 
 
-@functools.cache
+@cached(maxsize=None)
 def E6() -> Group:
     """Exceptional group E6(-26) acting on ``R^27``, the Albert algebra.
 

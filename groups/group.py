@@ -66,7 +66,7 @@ class Group:
             |[A_i, A_j] - P[A_i, A_j]|_F / (|A_i|_F |A_j|_F)``, where ``P`` projects onto
             the span of the generators (default 1e-6, loose enough for learned generators).
         check_closure: if False, skip the closure check at construction (it costs about
-            ``D^3 d^2`` flops: 2.5 s for SO(30)). The built-in constructors and the direct
+            ``D^3 d^2`` flops: seconds for SO(30)). The built-in constructors and the direct
             product skip it because their algebras close by construction (the test suite
             checks every one); ``closure_residual`` is then computed when first read.
 

@@ -13,9 +13,9 @@ exceptional group G2, the automorphism group of the octonions.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
+
+from groups.caching import cached
 
 __all__ = [
     "cayley_dickson_product",
@@ -68,7 +68,7 @@ def cayley_dickson_product(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.concatenate(np.broadcast_arrays(first, second), axis=-1)
 
 
-@functools.cache
+@cached(maxsize=None)
 def octonion_structure() -> np.ndarray:
     """Structure constants ``M (8, 8, 8)``: ``e_i e_j = sum_k M[i, j, k] e_k`` (read-only).
 
@@ -106,7 +106,7 @@ def octonion_conjugate(x: np.ndarray) -> np.ndarray:
     return _conjugate(np.asarray(x, dtype=np.float64))
 
 
-@functools.cache
+@cached(maxsize=None)
 def g2_three_form() -> np.ndarray:
     """The associative 3-form ``phi[i, j, k] = <e_i, e_j e_k>`` on ``R^7``, ``(7, 7, 7)``.
 

@@ -11,11 +11,8 @@ Elements are the indices of `groups.enumeration.element_table` (``0`` the identi
   ``H_{i+1} = <H_i, g>`` for any ``g`` in ``H_{i+1} - H_i``, which holds one of prime-power
   order, and a conjugate of the chain stays in the search. Elements ``g`` giving conjugate
   extensions (``hg`` for ``h`` in ``H``, ``xgx^-1`` for ``x`` in ``N_G(H)``, other generators
-  of ``<g>``) are tried once. Times on a 2-core machine (after enumeration): ``S(5)`` (19
-  classes, 156 subgroups) 0.02 s; order 200: ``D(100)`` (24 classes) 0.07 s,
-  ``ZksZnxZn(2, 10)`` (128 classes, 656 subgroups) 0.2 s; ``S(6)`` (720, 56 classes)
-  0.5 s; ``ZksZnxZn(4, 15)`` (900, 1640 subgroups) 4 s. The time grows with the number of
-  subgroups, not only with the order;
+  of ``<g>``) are tried once. The time grows with the number of subgroups, not only with
+  the order (timings: benchmarks/README.md);
 * `normal_subgroups`, `sign_characters` (the homomorphisms ``G -> {±1}``, solved over
   GF(2) on the words of the generators, independently of the search) and
   `index_two_subgroups` (their kernels).
@@ -25,7 +22,6 @@ Cosets, transversals and bases of permutation groups are in `groups.bases`.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -33,6 +29,7 @@ import scipy.sparse
 from scipy.sparse.csgraph import connected_components
 
 from groups._arrays import check_integer
+from groups.caching import cached
 from groups.enumeration import ElementTable, element_table
 from groups.group import Group
 
@@ -48,8 +45,7 @@ __all__ = [
 ]
 
 MAX_TABLE_ORDER = 5000
-"""Largest order whose full multiplication table is built (int64: 200 MB at 5000; the
-4320 x 4320 table of ``S(6) * Z(6)`` takes 0.9 s)."""
+"""Largest order whose full multiplication table is built (int64: 200 MB at 5000)."""
 MAX_SUBGROUP_SEARCH_ORDER = 1000
 """Default largest order searched by `subgroup_classes` (a group with very many subgroups,
 such as an elementary abelian 2-group, is slow well below it)."""
@@ -92,7 +88,7 @@ def _enumerated(group, limit: int, what: str) -> ElementTable:
     return element_table(group)
 
 
-@lru_cache(maxsize=16)
+@cached(maxsize=16)
 def _words(table: ElementTable) -> tuple[np.ndarray, np.ndarray]:
     """Breadth-first tree: ``g_j = g_parent[j] h_letter[j]`` (``parent[0] = -1``)."""
     n, count = table.order, table.right.shape[0]
@@ -103,7 +99,7 @@ def _words(table: ElementTable) -> tuple[np.ndarray, np.ndarray]:
     return parent, letter
 
 
-@lru_cache(maxsize=4)
+@cached(maxsize=4)
 def _full_table(table: ElementTable) -> tuple[np.ndarray, np.ndarray]:
     parent, letter = _words(table)
     n = table.order
@@ -209,7 +205,7 @@ def _candidates(moves: list[np.ndarray], elements: np.ndarray, useful: np.ndarra
     return pool[np.unique(labels[pool], return_index=True)[1]]
 
 
-@lru_cache(maxsize=8)
+@cached(maxsize=8)
 def _search(group: Group, name: str, limit: int) -> tuple[Subgroup, ...]:
     """The classes, cached by generators and name (equal groups may be named apart)."""
     table, inverse = _full_table(_enumerated(group, limit, "subgroup_classes"))

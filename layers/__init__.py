@@ -1,51 +1,60 @@
-"""Equivariant layers: a functional core and Haiku modules over it."""
+"""Equivariant layers: a framework-free core and front-ends for Haiku, Flax NNX and Equinox.
 
-from layers.dynamics import EMLPH as EMLPH
-from layers.dynamics import MLPH as MLPH
-from layers.dynamics import EMLPode as EMLPode
-from layers.dynamics import MLPode as MLPode
+``layers.functional`` (layer functions, the initialisation rule) and ``layers.core``
+(plans, parameter trees, apply functions) need only jax and numpy. The Haiku modules
+(`layers.haiku`) are re-exported here and imported on first use, so ``import
+layers.functional`` does not import Haiku; ``layers.flax`` and ``layers.equinox`` hold the
+same modules for Flax NNX and Equinox (extras ``[flax]`` and ``[equinox]``).
+"""
+
+from layers.core import DEFAULT_HIDDEN_GAIN as DEFAULT_HIDDEN_GAIN
+from layers.core import VARIANCE_PRESERVING_GAIN as VARIANCE_PRESERVING_GAIN
 from layers.equivariance import assert_equivariant as assert_equivariant
 from layers.equivariance import equivariance_error as equivariance_error
-from layers.haiku_modules import EMLP as EMLP
-from layers.haiku_modules import GATED_GAIN as GATED_GAIN
-from layers.haiku_modules import MLP as MLP
-from layers.haiku_modules import UNIT_SCALE_GAIN as UNIT_SCALE_GAIN
-from layers.haiku_modules import BiLinear as BiLinear
-from layers.haiku_modules import EMLPBlock as EMLPBlock
-from layers.haiku_modules import GatedNonlinearity as GatedNonlinearity
-from layers.haiku_modules import Linear as Linear
-from layers.haiku_modules import num_params as num_params
 from layers.hidden import gate_indices as gate_indices
 from layers.hidden import gated as gated
 from layers.hidden import uniform_rep as uniform_rep
 from layers.standardize import Standardization as Standardization
-from layers.standardize import Standardize as Standardize
 from layers.standardize import copy_statistics as copy_statistics
 from layers.standardize import invariant_shift as invariant_shift
 from layers.standardize import standardization as standardization
 
-__all__ = [
+_HAIKU_NAMES = (
     "BiLinear",
     "EMLP",
     "EMLPBlock",
     "EMLPH",
     "EMLPode",
-    "GATED_GAIN",
     "GatedNonlinearity",
     "Linear",
     "MLP",
     "MLPH",
     "MLPode",
-    "Standardization",
     "Standardize",
-    "UNIT_SCALE_GAIN",
+    "num_params",
+)
+
+
+def __getattr__(name: str):
+    """The Haiku modules, imported when first asked for."""
+    if name in _HAIKU_NAMES:
+        from layers import haiku
+
+        return getattr(haiku, name)
+    raise AttributeError(f"module 'layers' has no attribute {name!r}")
+
+
+__all__ = [
+    *_HAIKU_NAMES,
+    "DEFAULT_HIDDEN_GAIN",
+    "VARIANCE_PRESERVING_GAIN",
+    "Standardization",
     "assert_equivariant",
     "copy_statistics",
     "equivariance_error",
     "gate_indices",
     "gated",
     "invariant_shift",
-    "num_params",
     "standardization",
     "uniform_rep",
 ]

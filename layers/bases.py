@@ -19,9 +19,6 @@ Both are cached per (rep_in, rep_out), so rebuilding a Haiku module in every tra
 
 from __future__ import annotations
 
-import functools
-import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +26,8 @@ import scipy.sparse
 
 from emlp_core import Rep, Summand
 from emlp_core.solver import equivariant_basis, monomial_basis
+from groups.caching import cached
+from layers.checks import check_int, check_real, check_rep, check_reps
 
 __all__ = [
     "Layout",
@@ -38,89 +37,12 @@ __all__ = [
     "layout",
     "linear_basis",
     "bilinear_basis",
+    "type_name",
     "check_rep",
     "check_reps",
     "check_int",
     "check_real",
 ]
-
-
-def check_rep(rep: Rep, name: str, layer: str) -> None:
-    """Raises a clear error unless ``rep`` is a `Rep` bound to a group, of size ``>= 1``.
-
-    A zero-size rep (``0 * V``) is refused: a layer on it has no coordinates to act on.
-
-    Raises:
-        TypeError: ``rep`` is not a `Rep`.
-        ValueError: ``rep`` has no group, or has size 0.
-    """
-    if not isinstance(rep, Rep):
-        raise TypeError(f"{layer}: {name} must be a Rep; got {type(rep).__name__}.")
-    if rep.group is None:
-        raise ValueError(f"{layer}: {name} = {rep!r} has no group; bind it, e.g. {name}(G).")
-    if rep.size() < 1:
-        raise ValueError(
-            f"{layer}: {name} = {rep!r} has size 0; expected a representation of size >= 1 "
-            "(e.g. Scalar or V, not 0 * V)."
-        )
-
-
-def check_reps(rep_in: Rep, rep_out: Rep, layer: str) -> None:
-    """Raises a clear error unless both reps pass `check_rep` and share one group.
-
-    Raises:
-        TypeError: either is not a `Rep`.
-        ValueError: either has no group or size 0, or their groups differ.
-    """
-    check_rep(rep_in, "rep_in", layer)
-    check_rep(rep_out, "rep_out", layer)
-    if rep_in.group != rep_out.group:
-        raise ValueError(
-            f"{layer}: rep_in is bound to {rep_in.group!r} but rep_out to {rep_out.group!r}; "
-            "both must use the same group."
-        )
-
-
-def check_int(value: object, name: str, where: str, minimum: int = 1) -> int:
-    """``value`` as an int, or ValueError unless it is an integer ``>= minimum``.
-
-    Python and numpy integers are accepted; bools, floats (even ``3.0``) and strings are
-    not. Like every numeric option of ``layers``, a value of the wrong type is a
-    ValueError, so one ``except ValueError`` catches every bad setting.
-
-    Example:
-        >>> check_int(3, "num_layers", "EMLP", minimum=0)
-        3
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        kind = {0: "non-negative", 1: "positive"}.get(minimum, f">= {minimum}")
-        raise ValueError(f"{where}: {name} must be a {kind} integer; got {value!r}.")
-    return int(value)
-
-
-def check_real(
-    value: object, name: str, where: str, *, positive: bool = True, hint: str = ""
-) -> float:
-    """``value`` as a float, or ValueError unless it is a finite real ``> 0`` (``>= 0``).
-
-    ``positive=False`` also accepts 0. NaN, infinities, bools, strings and arrays are
-    refused (numpy scalars are accepted). ``hint`` is appended to the message.
-
-    Example:
-        >>> check_real(3, "init_gain", "EMLP")
-        3.0
-    """
-    number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    try:
-        as_float = float(value) if number else math.nan
-    except OverflowError:  # an int beyond float range
-        as_float = math.inf
-    if not math.isfinite(as_float) or not (as_float > 0 or (not positive and as_float == 0)):
-        kind = "positive" if positive else "non-negative"
-        raise ValueError(
-            f"{where}: {name} must be a {kind} finite real number{hint}; got {value!r}."
-        )
-    return as_float
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,7 +66,7 @@ class Layout:
         return sum(s.multiplicity * s.monomial.size for s in self.types)
 
 
-@functools.lru_cache(maxsize=512)
+@cached(maxsize=512)
 def layout(rep: Rep) -> Layout:
     """The canonical `Layout` of a bound rep (cached)."""
     types = rep.canonical_form()
@@ -157,6 +79,21 @@ def layout(rep: Rep) -> Layout:
     # mode and reused in the other must not mix index types) and half the memory.
     order = order.astype(np.int32)
     return Layout(types, offsets, order, np.argsort(order).astype(np.int32))
+
+
+def type_name(summand: Summand) -> str:
+    """A tensor type's expression without its group, e.g. ``"V**2"``, ``"V[S(4)]*V[SO(3)]"``.
+
+    Parameter names are built from these (``"V->V**2"``), so a saved parameter tree keeps
+    its meaning whatever the canonical order of the types.
+
+    Example:
+        >>> from groups import SO
+        >>> from emlp_core import V
+        >>> [type_name(s) for s in (V + V**2)(SO(3)).canonical_form()]
+        ['V', 'V**2']
+    """
+    return summand.monomial.rep()._expression()
 
 
 def _hom_basis(source: Summand, target: Summand) -> np.ndarray:
@@ -197,8 +134,7 @@ class LinearBasis:
         standardised inputs. A gated nonlinearity keeps about a third of the second moment
         of unit-normal preactivations (0.36 for swish, 0.29 for a sigmoid gate), so
         ``gain = 3`` preserves unit scale through depth (``EMLP(..., init_gain=3)``); EMLP's
-        default is gain 1, measured against it in `layers.haiku_modules.GATED_GAIN`. Biases
-        start at zero.
+        default is gain 1 (`layers.core.DEFAULT_HIDDEN_GAIN`). Biases start at zero.
         """
         ins, outs = self.inputs.types, self.outputs.types
         fans: dict[int, float] = {}
@@ -207,10 +143,18 @@ class LinearBasis:
         specs = []
         for (b, a), Q in self.blocks.items():
             shape = (outs[b].multiplicity, ins[a].multiplicity, Q.shape[2])
-            specs.append((f"w_{b}_{a}", shape, float(np.sqrt(gain / fans[b]))))
+            specs.append((self.weight_name(b, a), shape, float(np.sqrt(gain / fans[b]))))
         for b, U in self.biases.items():
-            specs.append((f"b_{b}", (outs[b].multiplicity, U.shape[1]), 0.0))
+            specs.append((self.bias_name(b), (outs[b].multiplicity, U.shape[1]), 0.0))
         return specs
+
+    def weight_name(self, b: int, a: int) -> str:
+        """``"<input type>-><output type>"`` (e.g. ``"V**2->V"``): block (b, a)'s coefficients."""
+        return f"{type_name(self.inputs.types[a])}->{type_name(self.outputs.types[b])}"
+
+    def bias_name(self, b: int) -> str:
+        """``"bias-><output type>"``: the invariant bias of output type ``b``."""
+        return f"bias->{type_name(self.outputs.types[b])}"
 
     def num_params(self) -> int:
         return int(sum(np.prod(shape) for _, shape, _ in self.parameter_specs()))
@@ -227,7 +171,7 @@ def linear_basis(rep_in: Rep, rep_out: Rep) -> LinearBasis:
     return _linear_basis(rep_in, rep_out)
 
 
-@functools.lru_cache(maxsize=256)
+@cached(maxsize=256)
 def _linear_basis(rep_in: Rep, rep_out: Rep) -> LinearBasis:
     inputs, outputs = layout(rep_in), layout(rep_out)
     blocks = {}
@@ -319,8 +263,12 @@ class BilinearBasis:
         specs = []
         for b, scales in self.column_scales.items():
             shape = (self.outputs.types[b].multiplicity, scales.size)
-            specs.append((f"w_{b}", shape, float(0.1 / np.sqrt(scales.size))))
+            specs.append((self.mixing_name(b), shape, float(0.1 / np.sqrt(scales.size))))
         return specs
+
+    def mixing_name(self, b: int) -> str:
+        """``"products-><output type>"``: the weights mixing the products into type ``b``."""
+        return f"products->{type_name(self.outputs.types[b])}"
 
     def num_params(self) -> int:
         return int(sum(np.prod(shape) for _, shape, _ in self.parameter_specs()))
@@ -353,7 +301,7 @@ def _identity_or(index: np.ndarray) -> np.ndarray | None:
     return None if np.array_equal(index, np.arange(index.size)) else index.astype(np.int32)
 
 
-@functools.lru_cache(maxsize=256)
+@cached(maxsize=256)
 def _bilinear_basis(rep_in: Rep, rep_out: Rep) -> BilinearBasis:
     inputs, outputs = layout(rep_in), layout(rep_out)
     types = inputs.types

@@ -1,10 +1,11 @@
-"""Learned dynamics: Hamiltonian networks (`EMLPH`, `MLPH`) and neural ODEs (`EMLPode`, `MLPode`).
+"""Learned dynamics, framework-free: Hamiltonian networks and neural ODEs.
 
 A state ``z = (q, p)`` of a Hamiltonian system is a vector of even size whose first half
 holds the positions and second half the momenta. A *Hamiltonian* network learns a scalar
 ``H(z)`` and returns the vector field ``J grad H(z) = (dH/dp, -dH/dq)``, with the gradient
-taken by ``hk.grad``; a *neural ODE* network returns the vector field directly
-(``rep_in -> rep_in``).
+taken by ``jax.grad`` of the pure network; a *neural ODE* network returns the vector field
+directly (``rep_in -> rep_in``). The front-ends' ``EMLPH``, ``MLPH``, ``EMLPode`` and
+``MLPode`` hold a `DynamicsPlan` and call `dynamics_apply`.
 
 Equivariance of ``J grad H``: if ``H(rho(g) z) = H(z)`` then
 ``grad H(rho(g) z) = rho(g)^{-T} grad H(z)``, so ``J grad H`` is equivariant exactly when
@@ -16,23 +17,26 @@ checks it on the group's generators and refuses other actions.
 
 from __future__ import annotations
 
-import haiku as hk
+from dataclasses import dataclass
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from emlp_core import Rep, Scalar
 from groups import Group, GroupElement
-from layers.haiku_modules import EMLP, MLP
+from layers import core
 
 __all__ = [
     "symplectic_gradient",
     "check_symplectic",
     "check_standardization",
-    "EMLPH",
-    "MLPH",
-    "EMLPode",
-    "MLPode",
+    "DynamicsPlan",
+    "dynamics_plan",
+    "dynamics_init",
+    "hamiltonian",
+    "dynamics_apply",
+    "DYNAMICS_ARGS_DOC",
 ]
 
 
@@ -152,140 +156,113 @@ def check_standardization(rep_in: Rep, shift=None, scale=None, atol: float = 1e-
     return shift.astype(np.float32), scale.astype(np.float32)
 
 
-class _Dynamics(hk.Module):
-    """Shared construction, checks and input standardisation of the four dynamics modules.
+@dataclass(frozen=True, eq=False)
+class DynamicsPlan:
+    """A dynamics model: its network plan, input standardisation and kind.
 
-    Subclasses set ``network_cls`` (`EMLP` or `MLP`); `_Hamiltonian` overrides
-    `_network_output` (a scalar ``H`` instead of a vector field).
+    Attributes:
+        kind: ``"hamiltonian"`` (the network is ``H``; the model returns ``J grad H``) or
+            ``"ode"`` (the network is the vector field).
+        network: a `layers.core.EMLPPlan` or `layers.core.MLPPlan`.
+        shift, scale: float32 ``(rep_in.size(),)``, ``z -> (z - shift) / scale``.
     """
 
-    network_cls: type[hk.Module]
-    requires_symplectic_action = False  # EMLPH: J grad H is equivariant only then
+    kind: str
+    rep_in: Rep
+    network: object
+    shift: np.ndarray
+    scale: np.ndarray
 
-    def __init__(
-        self,
-        rep_in: Rep,
-        group: Group,
-        ch=128,
-        num_layers: int = 3,
-        *,
-        shift=None,
-        scale=None,
-        name: str | None = None,
-    ):
-        super().__init__(name=name)
-        self.rep_in = _check_state_rep(rep_in, group, type(self).__name__)
-        self.group = group
-        self.shift, self.scale = check_standardization(self.rep_in, shift, scale)
-        if self.requires_symplectic_action:
-            check_symplectic(self.rep_in, group)
-        self.network = self.network_cls(
-            self.rep_in, self._network_output(), group, ch=ch, num_layers=num_layers
+
+def dynamics_plan(
+    layer: str,
+    rep_in: Rep,
+    group: Group,
+    ch=128,
+    num_layers: int = 3,
+    *,
+    shift=None,
+    scale=None,
+) -> DynamicsPlan:
+    """The plan of ``layer``, one of ``"EMLPH"``, ``"MLPH"``, ``"EMLPode"``, ``"MLPode"``.
+
+    Raises:
+        TypeError, ValueError: as described in `DYNAMICS_ARGS_DOC`.
+
+    Example:
+        >>> from groups import SO, Embed
+        >>> from emlp_core import V
+        >>> plan = dynamics_plan("EMLPH", 4 * V, Embed(SO(2), 3, [0, 1]), ch=16)
+        >>> params = dynamics_init(plan, jax.random.PRNGKey(0))
+        >>> dynamics_apply(plan, params, jnp.ones((2, 12))).shape
+        (2, 12)
+    """
+    kinds = {"EMLPH": "hamiltonian", "MLPH": "hamiltonian", "EMLPode": "ode", "MLPode": "ode"}
+    if layer not in kinds:
+        raise ValueError(f"layer must be one of {sorted(kinds)}; got {layer!r}.")
+    rep_in = _check_state_rep(rep_in, group, layer)
+    shift, scale = check_standardization(rep_in, shift, scale)
+    kind = kinds[layer]
+    if layer == "EMLPH":  # J grad H is equivariant only for a symplectic action
+        check_symplectic(rep_in, group)
+    rep_out = Scalar if kind == "hamiltonian" else rep_in
+    if layer.startswith("EMLP"):
+        network = core.emlp_plan(rep_in, rep_out, group, ch=ch, num_layers=num_layers)
+    else:
+        network = core.mlp_plan(rep_in, rep_out, group, ch=ch, num_layers=num_layers)
+    return DynamicsPlan(kind, rep_in, network, shift, scale)
+
+
+def dynamics_init(plan: DynamicsPlan, key: jax.Array, dtype=jnp.float32) -> dict:
+    """The network's parameter tree (`layers.core.emlp_init` or `layers.core.mlp_init`)."""
+    if isinstance(plan.network, core.EMLPPlan):
+        return core.emlp_init(plan.network, key, dtype)
+    return core.mlp_init(plan.network, key, dtype)
+
+
+def _network(plan: DynamicsPlan, params, z: jax.Array) -> jax.Array:
+    standardized = (z - plan.shift.astype(z.dtype)) / plan.scale.astype(z.dtype)
+    if isinstance(plan.network, core.EMLPPlan):
+        return core.emlp_apply(plan.network, params, standardized)
+    return core.mlp_apply(plan.network, params, standardized)
+
+
+def _check_states(plan: DynamicsPlan, z: jax.Array) -> None:
+    if z.ndim != 2 or z.shape[-1] != plan.rep_in.size():
+        raise ValueError(
+            f"{'EMLP' if isinstance(plan.network, core.EMLPPlan) else 'MLP'}"
+            f"{'H' if plan.kind == 'hamiltonian' else 'ode'} expects states "
+            f"(batch, {plan.rep_in.size()}); got shape {tuple(z.shape)}."
         )
 
-    def _network_output(self) -> Rep:
-        """What the inner network outputs: a vector field ``rep_in`` (`_Hamiltonian`: H)."""
-        return self.rep_in
 
-    def _check_states(self, z: jax.Array) -> None:
-        if z.ndim != 2 or z.shape[-1] != self.rep_in.size():
-            raise ValueError(
-                f"{type(self).__name__} expects states (batch, {self.rep_in.size()}); "
-                f"got shape {tuple(z.shape)}."
-            )
-
-    def _standardize(self, z: jax.Array) -> jax.Array:
-        return (z - self.shift.astype(z.dtype)) / self.scale.astype(z.dtype)
+def hamiltonian(plan: DynamicsPlan, params, z: jax.Array) -> jax.Array:
+    """The learned Hamiltonian ``H(z)``: ``(batch,)`` for states ``(batch, rep_in.size())``."""
+    _check_states(plan, z)
+    return _network(plan, params, z)[..., 0]
 
 
-class _Hamiltonian(_Dynamics):
-    """``J grad H`` for ``H(z) = network((z - shift) / scale)``."""
-
-    def _network_output(self) -> Rep:
-        return Scalar
-
-    def hamiltonian(self, z: jax.Array) -> jax.Array:
-        """The learned Hamiltonian ``H(z)``: ``(batch,)`` for states ``(batch, rep_in.size())``."""
-        self._check_states(z)
-        return self.network(self._standardize(z))[..., 0]
-
-    def __call__(self, z: jax.Array) -> jax.Array:
-        """The vector field ``J grad H(z)``: ``(batch, rep_in.size())``."""
-        self._check_states(z)
-        energy = lambda states: jnp.sum(self.network(self._standardize(states)))  # noqa: E731
-        return symplectic_gradient(hk.grad(energy)(z))
+def dynamics_apply(plan: DynamicsPlan, params, z: jax.Array) -> jax.Array:
+    """The vector field at states ``z (batch, rep_in.size())``, same shape."""
+    _check_states(plan, z)
+    if plan.kind == "ode":
+        return _network(plan, params, z)
+    energy = lambda states: jnp.sum(_network(plan, params, states))  # noqa: E731
+    return symplectic_gradient(jax.grad(energy)(z))
 
 
-class _ODE(_Dynamics):
-    """``f(z) = network((z - shift) / scale)``, a vector field ``rep_in -> rep_in``."""
-
-    def __call__(self, z: jax.Array) -> jax.Array:
-        """The vector field at states ``z (batch, rep_in.size())``, same shape."""
-        self._check_states(z)
-        return self.network(self._standardize(z))
-
-
-_ARGS_DOC = """
+DYNAMICS_ARGS_DOC = """
     Args:
         rep_in: representation of the state ``(q, p)``, positions first (``4 * V`` for two
             bodies in 3-D).
         group: the symmetry group (for the MLP variants it only fixes the shapes).
         ch, num_layers: hidden size and depth of the network.
         shift, scale: optional input standardisation ``(z - shift) / scale``, each
-            ``(rep_in.size(),)``; checked by `check_standardization` for every variant, so
-            EMLP and MLP see the same inputs.
-        name: Haiku module name.
+            ``(rep_in.size(),)``; checked by `layers.dynamics.check_standardization` for
+            every variant, so EMLP and MLP see the same inputs.
 
     Raises:
         TypeError: if ``group`` is not a Group or ``rep_in`` not a Rep.
         ValueError: if ``rep_in`` has odd size, the standardisation would break
-            equivariance, or (`EMLPH`) the action is not symplectic.
+            equivariance, or (``EMLPH``) the action is not symplectic.
 """
-
-
-def _example(cls: str, group: str, rep: str, size: int) -> str:
-    return f"""
-    Example:
-        >>> import jax, jax.numpy as jnp, haiku as hk
-        >>> from groups import O, SO, Embed, Trivial
-        >>> from emlp_core import V
-        >>> G = {group}
-        >>> f = hk.without_apply_rng(hk.transform(lambda z: {cls}({rep}, G, ch=16)(z)))
-        >>> params = f.init(jax.random.PRNGKey(0), jnp.ones((2, {size})))
-        >>> f.apply(params, jnp.ones((2, {size}))).shape
-        (2, {size})
-"""
-
-
-class EMLPH(_Hamiltonian):
-    """Hamiltonian network: ``H`` is an invariant `EMLP`; returns ``J grad H(z)``.
-
-    Exactly equivariant when the group acts symplectically (checked, see `check_symplectic`).
-    """
-
-    __doc__ = (__doc__ or "") + _ARGS_DOC + _example("EMLPH", "Embed(O(2), 3, [0, 1])", "4 * V", 12)
-    network_cls = EMLP
-    requires_symplectic_action = True
-
-
-class MLPH(_Hamiltonian):
-    """Hamiltonian network: ``H`` is a baseline `MLP` (no symmetry); returns ``J grad H(z)``."""
-
-    __doc__ = (__doc__ or "") + _ARGS_DOC + _example("MLPH", "Trivial(4)", "V", 4)
-    network_cls = MLP
-
-
-class EMLPode(_ODE):
-    """Neural ODE: the vector field ``rep_in -> rep_in`` is an equivariant `EMLP`."""
-
-    __doc__ = (
-        (__doc__ or "") + _ARGS_DOC + _example("EMLPode", "Embed(SO(2), 3, [0, 1])", "4 * V", 12)
-    )
-    network_cls = EMLP
-
-
-class MLPode(_ODE):
-    """Neural ODE: the vector field ``rep_in -> rep_in`` is a baseline `MLP` (no symmetry)."""
-
-    __doc__ = (__doc__ or "") + _ARGS_DOC + _example("MLPode", "Trivial(4)", "V", 4)
-    network_cls = MLP

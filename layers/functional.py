@@ -1,24 +1,29 @@
 """Framework-free functional core: pure functions of (basis data, parameters, inputs).
 
-Any JAX framework can call these; the Haiku modules in `layers.haiku_modules` only create
-the parameters. ``params`` is a mapping from the names in ``basis.parameter_specs()`` to
-arrays of those shapes. Inputs are ``(..., rep_in.size())`` in the user's layout.
+Any JAX framework can call these (they import only jax and numpy); the front-ends
+(`layers.haiku`, `layers.flax`, `layers.equinox`) only hold the parameters. ``params`` maps
+the names of ``basis.parameter_specs()`` to arrays of those shapes (or is a getter ``name ->
+array``). Inputs are ``(..., rep_in.size())`` in the user's layout.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+import itertools
+import math
+from collections.abc import Callable, Mapping
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from groups.caching import cached
 from layers.bases import BilinearBasis, Layout, LinearBasis
 
 __all__ = [
     "check_input",
     "init_params",
+    "compiled",
     "to_canonical",
     "from_canonical",
     "type_blocks",
@@ -79,8 +84,32 @@ def check_input(x: object, size: int, layer: str, *, rep: str = "", argument: st
         )
 
 
-def init_params(basis: LinearBasis | BilinearBasis, key: jax.Array, dtype=jnp.float32) -> dict:
-    """Draws parameters for ``basis`` with the documented initialisation rule.
+@functools.partial(jax.jit, static_argnums=(1, 2))
+def _normal_draws(key: jax.Array, specs: tuple, dtype) -> dict:
+    """``{name: std * N(0, 1) array}`` for ``specs = ((name, shape, std), ...)``, one draw.
+
+    One draw of all the layer's normals, sliced in ``specs`` order: one XLA program per
+    layer instead of one per parameter array (each ``jax.random.normal`` call compiles
+    separately).
+    """
+    sizes = [math.prod(shape) for _, shape, _ in specs]
+    flat = jax.random.normal(key, (sum(sizes),), dtype)
+    offsets = itertools.accumulate(sizes, initial=0)
+    return {
+        name: std * flat[start : start + size].reshape(shape)
+        for (name, shape, std), start, size in zip(specs, offsets, sizes, strict=False)
+    }
+
+
+def init_params(
+    basis: LinearBasis | BilinearBasis, key: jax.Array, dtype=jnp.float32, gain: float = 1.0
+) -> dict:
+    """The parameters of one layer: the initialisation rule of every front-end.
+
+    Every array of ``basis.parameter_specs()`` with a nonzero stddev is a slice of one
+    ``N(0, 1)`` draw of the layer's total size from ``key`` (in ``parameter_specs`` order),
+    scaled by its stddev; the others (biases) are zeros. ``gain`` applies to linear layers
+    (see `layers.bases.LinearBasis.parameter_specs`).
 
     Example:
         >>> from groups import SO
@@ -88,19 +117,44 @@ def init_params(basis: LinearBasis | BilinearBasis, key: jax.Array, dtype=jnp.fl
         >>> from layers.bases import linear_basis
         >>> basis = linear_basis((2 * V)(SO(3)), V(SO(3)))
         >>> {k: v.shape for k, v in init_params(basis, jax.random.PRNGKey(0)).items()}
-        {'w_0_0': (1, 2, 1)}
+        {'V->V': (1, 2, 1)}
 
     Raises:
         TypeError: ``dtype`` is not a real floating dtype.
     """
     if not jnp.issubdtype(dtype, jnp.floating):
         raise TypeError(f"init_params: dtype must be a real floating dtype; got {dtype!r}.")
-    specs = basis.parameter_specs()
-    keys = jax.random.split(key, max(len(specs), 1))
-    return {
-        name: (std * jax.random.normal(k, shape, dtype) if std else jnp.zeros(shape, dtype))
-        for (name, shape, std), k in zip(specs, keys[: len(specs)], strict=True)
-    }
+    specs = (
+        basis.parameter_specs(gain) if isinstance(basis, LinearBasis) else basis.parameter_specs()
+    )
+    random = tuple((name, shape, std) for name, shape, std in specs if std)
+    draws = _normal_draws(key, random, jnp.dtype(dtype)) if random else {}
+    return {name: draws[name] if std else jnp.zeros(shape, dtype) for name, shape, std in specs}
+
+
+@cached(maxsize=1024)  # bounded like the basis caches
+def compiled(fn, static):
+    """``fn(static, ...)`` as one jitted function of the remaining arguments.
+
+    Called eagerly, a layer then runs one XLA program instead of one per operation; inside
+    an outer ``jit`` it is inlined. ``static`` is a basis or layout (cached per pair of
+    representations), so each compiles once; their index arrays are int32, so the same
+    program serves with and without x64.
+
+    Example:
+        >>> from groups import SO
+        >>> from emlp_core import V
+        >>> from layers.bases import linear_basis
+        >>> basis = linear_basis(V(SO(3)), V(SO(3)))
+        >>> compiled(linear, basis) is compiled(linear, basis)
+        True
+    """
+    return jax.jit(functools.partial(fn, static))
+
+
+def _param(params, name: str) -> jax.Array:
+    """``params[name]``, or ``params(name)`` for a parameter getter."""
+    return params(name) if callable(params) else params[name]
 
 
 def to_canonical(x: jax.Array, layout: Layout) -> jax.Array:
@@ -129,7 +183,12 @@ def type_blocks(x: jax.Array, layout: Layout) -> list[jax.Array]:
     ]
 
 
-def linear_weight(basis: LinearBasis, params: Mapping[str, jax.Array]) -> jax.Array:
+Params = Mapping[str, jax.Array] | Callable[[str], jax.Array]
+"""A layer's parameters: a mapping from the names of ``parameter_specs`` to arrays, or a
+getter ``name -> array`` (how a front-end hands over the parameters it holds)."""
+
+
+def linear_weight(basis: LinearBasis, params: Params) -> jax.Array:
     """The transposed equivariant weight ``(rep_in.size(), rep_out.size())``, user layout.
 
     Stored input-major (like ``hk.Linear``) so that ``x @ weight`` needs no transpose. One
@@ -137,7 +196,8 @@ def linear_weight(basis: LinearBasis, params: Mapping[str, jax.Array]) -> jax.Ar
     for orbit bases), then (only if a layout is not canonical) a gather of rows and
     columns.
     """
-    dtype = next(iter(params.values())).dtype if params else jnp.float32
+    coefficients_of = {key: _param(params, basis.weight_name(*key)) for key in basis.blocks}
+    dtype = next(iter(coefficients_of.values())).dtype if coefficients_of else jnp.float32
     rows = []
     for a, source in enumerate(basis.inputs.types):
         height = source.multiplicity * source.monomial.size
@@ -148,7 +208,7 @@ def linear_weight(basis: LinearBasis, params: Mapping[str, jax.Array]) -> jax.Ar
             if Q is None:
                 row.append(jnp.zeros((height, width), dtype))
                 continue
-            coefficients = params[f"w_{b}_{a}"]
+            coefficients = coefficients_of[(b, a)]
             gather = basis.gathers.get((b, a))
             if gather is None:
                 block = jnp.einsum("nmr,ijr->mjni", coefficients, jnp.asarray(Q, dtype))
@@ -171,9 +231,7 @@ def linear_weight(basis: LinearBasis, params: Mapping[str, jax.Array]) -> jax.Ar
     return weight
 
 
-def linear_bias(
-    basis: LinearBasis, params: Mapping[str, jax.Array], dtype=jnp.float32
-) -> jax.Array:
+def linear_bias(basis: LinearBasis, params: Params, dtype=jnp.float32) -> jax.Array:
     """The invariant bias ``(rep_out.size(),)`` in the user layout."""
     parts = []
     for b, target in enumerate(basis.outputs.types):
@@ -181,12 +239,14 @@ def linear_bias(
         if U is None:
             parts.append(jnp.zeros(target.multiplicity * target.monomial.size, dtype))
         else:
-            bias = jnp.einsum("nr,ir->ni", params[f"b_{b}"].astype(dtype), jnp.asarray(U, dtype))
+            bias = jnp.einsum(
+                "nr,ir->ni", _param(params, basis.bias_name(b)).astype(dtype), jnp.asarray(U, dtype)
+            )
             parts.append(bias.reshape(-1))
     return from_canonical(jnp.concatenate(parts), basis.outputs)
 
 
-def linear(basis: LinearBasis, params: Mapping[str, jax.Array], x: jax.Array) -> jax.Array:
+def linear(basis: LinearBasis, params: Params, x: jax.Array) -> jax.Array:
     """Equivariant linear map: ``x @ W + bias``, ``(..., n_in) -> (..., n_out)``.
 
     Raises:
@@ -231,13 +291,13 @@ def _mix(products: jax.Array, weights: jax.Array) -> jax.Array:
     return flat @ expanded
 
 
-def bilinear(basis: BilinearBasis, params: Mapping[str, jax.Array], x: jax.Array) -> jax.Array:
+def bilinear(basis: BilinearBasis, params: Params, x: jax.Array) -> jax.Array:
     """Channel-paired equivariant bilinear map ``(..., n_in) -> (..., n_out)``.
 
     For each path (see `layers.bases.BilinearPath`), copy ``p`` of the matrix type is read
     as a ``(s_b, s_a)`` matrix and applied to its partner copy of type ``a``, or the two
     copies' outer product is formed; the products into each output type are then mixed
-    across copies by ``params['w_b']``,
+    across copies by the weights ``params[basis.mixing_name(b)]``,
     whose columns are scaled by ``1 / sqrt(s_a)`` (the contraction length) so that
     unit-scale inputs give unit-scale products. Cost: ``O(batch * pairs * s_b * s_a)`` for
     the products plus ``O(batch * copies_b * pairs * s_b)`` for the mixing; only splits,
@@ -272,14 +332,15 @@ def bilinear(basis: BilinearBasis, params: Mapping[str, jax.Array], x: jax.Array
             if path.matrix_layout is not None:
                 matrices = jnp.take(matrices, path.matrix_layout, axis=-1)
             products.append(_pair_products(matrices, vectors, size_b))
-        weights = params[f"w_{b}"].astype(x.dtype) * jnp.asarray(basis.column_scales[b], x.dtype)
+        weights = _param(params, basis.mixing_name(b)).astype(x.dtype)
+        weights = weights * jnp.asarray(basis.column_scales[b], x.dtype)
         stacked = products[0] if len(products) == 1 else jnp.concatenate(products, axis=-2)
         parts.append(_mix(stacked, weights))
     out = parts[0] if len(parts) == 1 else jnp.concatenate(parts, axis=-1)
     return from_canonical(out, basis.outputs)
 
 
-@functools.lru_cache(maxsize=256)
+@cached(maxsize=256)
 def gate_expansion(rep_layout: Layout) -> tuple[np.ndarray, np.ndarray]:
     """``(scalar_mask (n,), E (k, n))`` in canonical layout.
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import haiku as hk
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -23,7 +22,7 @@ __all__ = [
     "copy_statistics",
     "invariant_shift",
     "standardization",
-    "Standardize",
+    "standardized",
 ]
 
 SCALE_RULES = ("norm", "coordinate")
@@ -149,24 +148,14 @@ def standardization(x, y, rep_in: Rep, rep_out: Rep) -> Standardization:
     )
 
 
-class Standardize(hk.Module):
-    """Wraps a network: ``network((x - x_shift) / x_scale) * y_scale + y_shift``.
+def standardized(stats: Standardization, network: Callable, x: jax.Array) -> jax.Array:
+    """``network((x - x_shift) / x_scale) * y_scale + y_shift``: what every ``Standardize`` runs.
 
-    Args:
-        network: a callable (e.g. an `EMLP` module instance) on standardised inputs.
-        stats: a `Standardization` (see `standardization`).
+    Example:
+        >>> stats = Standardization(np.zeros(2), np.full(2, 2.0), np.ones(1), np.full(1, 3.0))
+        >>> standardized(stats, lambda z: z.sum(-1, keepdims=True), jnp.ones((1, 2)))
+        Array([[4.]], dtype=float32)
     """
-
-    def __init__(
-        self,
-        network: Callable[[jax.Array], jax.Array],
-        stats: Standardization,
-        name: str | None = None,
-    ):
-        super().__init__(name=name)
-        self.network, self.stats = network, stats
-
-    def __call__(self, x: jax.Array) -> jax.Array:
-        s = self.stats
-        z = (x - jnp.asarray(s.x_shift, x.dtype)) / jnp.asarray(s.x_scale, x.dtype)
-        return self.network(z) * jnp.asarray(s.y_scale, x.dtype) + jnp.asarray(s.y_shift, x.dtype)
+    s = stats
+    z = (x - jnp.asarray(s.x_shift, x.dtype)) / jnp.asarray(s.x_scale, x.dtype)
+    return network(z) * jnp.asarray(s.y_scale, x.dtype) + jnp.asarray(s.y_shift, x.dtype)

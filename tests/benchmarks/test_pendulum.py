@@ -23,7 +23,8 @@ from benchmarks.spring_pendulum import (
 from emlp_core import V
 from groups import SO, Embed
 from layers import assert_equivariant, equivariance_error
-from layers.dynamics import MLPH, symplectic_gradient
+from layers.dynamics import symplectic_gradient
+from layers.haiku import MLPH
 
 
 def _initial(n=8, seed=0):

@@ -9,12 +9,13 @@ import pytest
 import scipy.linalg
 import scipy.sparse
 
+from benchmarks.paper_reference import BELL_NUMBERS, RIORDAN_NUMBERS
 from emlp_core import Scalar, V, equivariant_basis
 from emlp_core.solver import SolveReport, solve_reports
 from groups import O13, SO, O, S, Z
 
-BELL = [1, 1, 2, 5, 15, 52]  # S(n) invariants of V**k, n >= k
-RIORDAN = [1, 0, 1, 1, 3, 6, 15]  # SO(3) invariants of V**m
+BELL = BELL_NUMBERS[:6]  # S(n) invariants of V**k, n >= k
+RIORDAN = RIORDAN_NUMBERS[:7]  # SO(3) invariants of V**m
 
 
 def dense(basis) -> np.ndarray:

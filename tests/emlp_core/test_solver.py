@@ -5,11 +5,12 @@ import pytest
 import scipy.sparse
 
 import emlp_core.solver as solver
+from benchmarks.paper_reference import BELL_NUMBERS, RIORDAN_NUMBERS
 from emlp_core import Scalar, T, V, equivariant_basis, equivariant_projector
 from groups import SO, Group, O, S, Trivial, Z
 
-BELL = [1, 1, 2, 5, 15, 52]
-RIORDAN = [1, 0, 1, 1, 3, 6, 15]
+BELL = BELL_NUMBERS[:6]  # S(n) invariants of V**k, n >= k
+RIORDAN = RIORDAN_NUMBERS[:7]  # SO(3) invariants of V**k
 
 
 def double_factorial(n: int) -> int:

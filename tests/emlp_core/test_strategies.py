@@ -6,6 +6,7 @@ import scipy.linalg
 import scipy.sparse
 
 import emlp_core.solver as solver
+from benchmarks.paper_reference import BELL_NUMBERS, LORENTZ_T2_TO_T2, RIORDAN_NUMBERS
 from emlp_core import T, V, equivariant_basis
 from emlp_core.solver import clear_cache, monomial_basis
 from groups import O13 as BUILTIN_O13
@@ -131,7 +132,7 @@ def test_strategies_that_do_not_apply_are_refused():
         monomial_basis(summand.monomial, strategy="fastest")
 
 
-@pytest.mark.parametrize("k, count", [(7, 36), (8, 91)])
+@pytest.mark.parametrize("k, count", [(k, RIORDAN_NUMBERS[k]) for k in (7, 8)])
 def test_so3_riordan_counts_at_sizes_dense_cannot_reach(k, count):
     rep = (V**k)(SO(3))
     basis = equivariant_basis(rep)
@@ -146,7 +147,10 @@ def test_so3_riordan_counts_at_sizes_dense_cannot_reach(k, count):
         assert np.linalg.norm(op @ basis) <= 1e-10 * bound * np.sqrt(count)
 
 
-@pytest.mark.parametrize("n, k, count", [(6, 5, 52), (10, 4, 15), (4, 5, 51), (10, 5, 52)])
+@pytest.mark.parametrize(
+    "n, k, count",
+    [(6, 5, BELL_NUMBERS[5]), (10, 4, BELL_NUMBERS[4]), (4, 5, 51), (10, 5, BELL_NUMBERS[5])],
+)
 def test_symmetric_group_counts_are_bell_numbers_or_restricted(n, k, count):
     rep = (V**k)(S(n))  # S(4) on V^5: partitions in <= 4 blocks
     basis = equivariant_basis(rep)
@@ -167,7 +171,12 @@ def test_orthogonal_pairings(n, k):
 
 @pytest.mark.parametrize(
     "group, count",
-    [(SO13P, 4), (O13, 3), (SO13p(), 4), (BUILTIN_O13(), 3)],  # three pairings (+ Levi-Civita)
+    [  # three pairings (+ Levi-Civita)
+        (SO13P, LORENTZ_T2_TO_T2["SO(1,3)"]),
+        (O13, LORENTZ_T2_TO_T2["O(1,3)"]),
+        (SO13p(), LORENTZ_T2_TO_T2["SO(1,3)"]),
+        (BUILTIN_O13(), LORENTZ_T2_TO_T2["O(1,3)"]),
+    ],
     ids=["local-SO+(1,3)", "local-O(1,3)", "groups.SO13p", "groups.O13"],
 )
 def test_lorentz_counts_from_the_reference(group, count):

@@ -7,6 +7,7 @@ import pytest
 import scipy.sparse
 import scipy.sparse.csgraph
 
+from benchmarks.paper_reference import RUBIKS_CUBE_COUNTS, T5_COUNTS
 from groups import Alt, C, Cube, D, RubiksCube, S, Z, ZksZnxZn
 from groups.finite import rubiks_facelets
 
@@ -191,17 +192,17 @@ def test_rubiks_face_turns_are_five_four_cycles_moving_their_face():
 @pytest.mark.parametrize(
     "G, k, expected",
     [
-        (RubiksCube(), 1, 2),  # corner and edge facelets
-        # V -> V of the Rubik's cube: 9, not the 6 that REFERENCE.md quotes from the emlp
-        # library. Ordered facelet pairs: corner-corner (equal, same cubie clockwise, same
-        # cubie anticlockwise, different cubies), edge-edge (equal, same cubie, different),
-        # corner-edge, edge-corner. Face turns are proper rotations, so they keep the
-        # clockwise order of a corner's three facelets; 6 would need a group 2-transitive
-        # on the corner and on the edge facelets, which the cube group (order checked
-        # above) is not.
-        (RubiksCube(), 2, 9),
-        (Alt(5), 5, 63),  # T(5) of Alt(5) (REFERENCE.md)
-        (S(5), 5, 52),  # Bell number B(5)
+        (RubiksCube(), 1, RUBIKS_CUBE_COUNTS["V"]),  # corner and edge facelets
+        # V -> V of the Rubik's cube: 9, not the 6 of the emlp library's table
+        # (EMLP_RUBIKS_CUBE_V_TO_V). Ordered facelet pairs: corner-corner (equal, same
+        # cubie clockwise, same cubie anticlockwise, different cubies), edge-edge (equal,
+        # same cubie, different), corner-edge, edge-corner. Face turns are proper
+        # rotations, so they keep the clockwise order of a corner's three facelets; 6
+        # would need a group 2-transitive on the corner and on the edge facelets, which
+        # the cube group (order checked above) is not.
+        (RubiksCube(), 2, RUBIKS_CUBE_COUNTS["V>>V"]),
+        (Alt(5), 5, T5_COUNTS["Alt(5)"]),
+        (S(5), 5, T5_COUNTS["S(5)"]),  # Bell number B(5)
         (Alt(5), 4, 16),
         (S(5), 4, 15),
         (Cube(), 2, 3),  # same, adjacent and opposite faces

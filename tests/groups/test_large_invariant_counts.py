@@ -7,6 +7,12 @@ the structured strategies of `emlp_core.solver`, so they run by default.
 import numpy as np
 import pytest
 
+from benchmarks.paper_reference import (
+    G2_TENSOR_POWERS,
+    RUBIKS_CUBE_COUNTS,
+    SO7_TENSOR_POWERS,
+    T5_COUNTS,
+)
 from emlp_core import T, V, equivariant_basis
 from groups import E6, F4, G2, SO, Alt, RubiksCube, S
 from groups.albert import cubic_norm_tensor
@@ -18,20 +24,20 @@ def count(rep) -> int:
 
 
 def test_g2_quartic_invariants():
-    assert count((V**4)(G2())) == 4  # 2401 dims; SO(7) has 3
+    assert count((V**4)(G2())) == G2_TENSOR_POWERS[4]  # 2401 dims; SO(7) has one fewer
 
 
 def test_rubiks_cube_maps_between_facelets():
-    # 9, not the 6 of REFERENCE.md: see test_finite.test_orbit_counts_match_the_reference
-    assert count((V >> V)(RubiksCube())) == 9  # 2304 dims
+    # 9, not emlp's 6: see test_finite.test_orbit_counts_match_the_reference
+    assert count((V >> V)(RubiksCube())) == RUBIKS_CUBE_COUNTS["V>>V"]  # 2304 dims
 
 
 def test_alternating_group_rank_five_tensors():
-    assert count(T(5)(Alt(5))) == 63  # 3125 dims
+    assert count(T(5)(Alt(5))) == T5_COUNTS["Alt(5)"]  # 3125 dims
 
 
 def test_symmetric_group_rank_five_tensors():
-    assert count(T(5)(S(5))) == 52  # Bell number B(5)
+    assert count(T(5)(S(5))) == T5_COUNTS["S(5)"]  # Bell number B(5)
 
 
 def test_f4_bilinear_invariant():
@@ -43,7 +49,7 @@ def test_e6_maps_from_the_albert_algebra_to_itself():
 
 
 def test_so7_quartic_invariants():
-    assert count((V**4)(SO(7))) == 3  # the three pairings; G2 adds one
+    assert count((V**4)(SO(7))) == SO7_TENSOR_POWERS[4]  # the three pairings; G2 adds one
 
 
 def dense_column(basis):

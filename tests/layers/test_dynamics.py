@@ -9,15 +9,8 @@ import pytest
 from emlp_core import V
 from groups import SO, Embed, O, Scaling, Trivial
 from layers import assert_equivariant, equivariance_error
-from layers.dynamics import (
-    EMLPH,
-    MLPH,
-    EMLPode,
-    MLPode,
-    check_standardization,
-    check_symplectic,
-    symplectic_gradient,
-)
+from layers.dynamics import check_standardization, check_symplectic, symplectic_gradient
+from layers.haiku import EMLPH, MLPH, EMLPode, MLPode
 
 ABOUT_Z = Embed(O(2), 3, [0, 1])  # the pendulum's symmetry
 SHIFT = np.r_[0, 0, -3.0, 0, 0, -4.5, 0, 0, 0.1, 0, 0, 0.0]  # along z: invariant

@@ -10,12 +10,12 @@ from jax.test_util import check_grads
 from emlp_core import Scalar, T, V, equivariant_basis
 from groups import SO, D, Group, Lorentz, O, S, Sp, Z
 from layers import (
+    DEFAULT_HIDDEN_GAIN,
     EMLP,
     EMLPH,
-    GATED_GAIN,
     MLP,
     MLPH,
-    UNIT_SCALE_GAIN,
+    VARIANCE_PRESERVING_GAIN,
     BiLinear,
     EMLPBlock,
     EMLPode,
@@ -24,6 +24,7 @@ from layers import (
     MLPode,
     Standardize,
     assert_equivariant,
+    core,
     equivariance_error,
     gate_indices,
     gated,
@@ -252,13 +253,17 @@ def _parameter_owners(builder, rep_in, rep_out, G, x) -> dict:
 
     def record(method, args, kwargs, context):
         out = method(*args, **kwargs)
-        module = context.module
+        module, specs = context.module, None
         if isinstance(module, (Linear, BiLinear)):
-            specs = module.basis.parameter_specs()
-            owners[module.module_name] = {name: shape for name, shape, _ in specs}
-        elif isinstance(module, hk.Linear):
-            shapes = {"w": (module.input_size, module.output_size), "b": (module.output_size,)}
-            owners[module.module_name] = shapes
+            specs = [("", n, s) for n, s, _ in module.basis.parameter_specs()]
+        elif isinstance(getattr(module, "plan", None), core.BlockPlan):
+            plan = module.plan
+            specs = [("linear", n, s) for n, s, _ in plan.linear.parameter_specs(plan.gain)]
+            specs += [("bilinear", n, s) for n, s, _ in plan.bilinear.parameter_specs()]
+        elif hasattr(module, "plan"):  # EMLP, MLP and the dynamics models (their network)
+            specs = getattr(module.plan, "network", module.plan).param_specs()
+        for scope, name, shape in specs or ():
+            owners.setdefault("/".join(filter(None, [module.module_name, scope])), {})[name] = shape
         return out
 
     def forward(z):
@@ -302,9 +307,9 @@ def test_linear_parameter_shapes_by_hand():
     params = fn.init(jax.random.PRNGKey(0), _inputs(rep_in, np.float32))
     # V->V: 2 copies in, 1 out, r=1; Scalar->Scalar: 1 in, 3 out; biases only on scalars
     assert {k: v.shape for k, v in params["linear"].items()} == {
-        "w_0_0": (3, 1, 1),
-        "w_1_1": (1, 2, 1),
-        "b_0": (3, 1),
+        "Scalar->Scalar": (3, 1, 1),
+        "V->V": (1, 2, 1),
+        "bias->Scalar": (3, 1),
     }
 
 
@@ -323,7 +328,7 @@ def test_fast_weight_lies_in_the_dense_equivariant_basis_and_spans_it(rep_in, re
     basis = linear_basis(rep_in, rep_out)
     dense = equivariant_basis(rep_in >> rep_out)  # (out*in, r), flattened row-major W
     assert (
-        sum(np.prod(shape) for name, shape, _ in basis.parameter_specs() if name.startswith("w"))
+        sum(np.prod(shape) for name, shape, _ in basis.parameter_specs() if "bias" not in name)
         == dense.shape[1]
     )
     weights = []
@@ -355,17 +360,17 @@ def _slow_linear(basis, params, x):
         for a, source in enumerate(sources):
             Q = equivariant_basis(source.monomial.rep() >> target.monomial.rep(), sparse=False)
             if not Q.shape[1]:
-                assert f"w_{b}_{a}" not in params
+                assert basis.weight_name(b, a) not in params
                 continue
             Q = Q.reshape(target.monomial.size, source.monomial.size, -1)
-            coefficients = np.asarray(params[f"w_{b}_{a}"], np.float64)
+            coefficients = np.asarray(params[basis.weight_name(b, a)], np.float64)
             for n, rows in enumerate(target.positions):
                 for m, columns in enumerate(source.positions):
                     weight[np.ix_(rows, columns)] += Q @ coefficients[n, m]
         U = equivariant_basis(target.monomial.rep(), sparse=False)
         if U.shape[1]:
             for n, rows in enumerate(target.positions):
-                bias[rows] += U @ np.asarray(params[f"b_{b}"], np.float64)[n]
+                bias[rows] += U @ np.asarray(params[basis.bias_name(b)], np.float64)[n]
     return np.asarray(x, np.float64) @ weight.T + bias
 
 
@@ -383,7 +388,7 @@ def test_fast_linear_equals_the_slow_dense_reference(rep_in, rep_out, G, key, fl
     rep_in, rep_out = rep_in(G), rep_out(G)
     basis = linear_basis(rep_in, rep_out)
     params = F.init_params(basis, key, jnp.float64)
-    params = {k: v + (0.5 if k.startswith("b") else 0.0) for k, v in params.items()}  # biases
+    params = {k: v + (0.5 if k.startswith("bias") else 0.0) for k, v in params.items()}
     x = _inputs(rep_in, np.float64, batch=5)
     fast = jax.jit(F.linear, static_argnums=0)(basis, params, x)
     np.testing.assert_allclose(fast, _slow_linear(basis, params, x), rtol=1e-12, atol=1e-12)
@@ -413,7 +418,7 @@ def test_bias_is_invariant():
     G = S(4)
     basis = linear_basis((V + Scalar)(G), (V**2 + V)(G))
     params = F.init_params(basis, jax.random.PRNGKey(0))
-    params = {k: (v + 1.0 if k.startswith("b") else v) for k, v in params.items()}
+    params = {k: (v + 1.0 if k.startswith("bias") else v) for k, v in params.items()}
     bias = np.asarray(F.linear_bias(basis, params), np.float64)
     for g in G.samples(3):
         np.testing.assert_allclose((V**2 + V)(G).rho(g) @ bias, bias, atol=1e-6)
@@ -503,40 +508,32 @@ def test_bilinear_is_homogeneous_of_degree_two_and_forms_outer_products():
 
 
 def _block_output_scales(G, rep_in, rep_out, init_gain: float, seed: int) -> np.ndarray:
-    """RMS of each `EMLPBlock` output inside an `EMLP` at initialisation, in order."""
-
-    def probe(x):
-        scales = []
-
-        def record(next_f, args, kwargs, context):
-            out = next_f(*args, **kwargs)
-            if isinstance(context.module, EMLPBlock) and context.method_name == "__call__":
-                scales.append(jnp.sqrt(jnp.mean(out**2)))
-            return out
-
-        with hk.intercept_methods(record):
-            EMLP(rep_in, rep_out, G, ch=96, init_gain=init_gain)(x)
-        return jnp.stack(scales)
-
-    fn = hk.without_apply_rng(hk.transform(probe))
-    x = _inputs(rep_in(G), np.float32, batch=256)
-    return np.asarray(fn.apply(fn.init(jax.random.PRNGKey(seed), x), x))
+    """RMS of each block's output inside an EMLP at initialisation, in order."""
+    plan = core.emlp_plan(rep_in, rep_out, G, ch=96, init_gain=init_gain)
+    params = core.emlp_init(plan, core.model_key(jax.random.PRNGKey(seed)))
+    x = jnp.asarray(_inputs(rep_in(G), np.float32, batch=256))
+    scales = []
+    for k, block in enumerate(plan.blocks):
+        scopes = {part: params[f"block_{k}/{part}"] for part in ("linear", "bilinear")}
+        x = core.block_apply(block, scopes, x)
+        scales.append(float(jnp.sqrt(jnp.mean(x**2))))
+    return np.array(scales)
 
 
 @pytest.mark.parametrize("G, rep_in, rep_out", [(O(5), 2 * V, Scalar), (SO(3), 5 * V, V**2)])
 def test_init_gain_sets_how_activations_scale_through_depth(G, rep_in, rep_out):
-    """UNIT_SCALE_GAIN keeps one scale over three blocks; the default shrinks ~1/sqrt(3) each."""
+    """VARIANCE_PRESERVING_GAIN keeps one scale over three blocks; the default shrinks each."""
     for seed in range(2):
-        unit = _block_output_scales(G, rep_in, rep_out, UNIT_SCALE_GAIN, seed)
-        default = _block_output_scales(G, rep_in, rep_out, GATED_GAIN, seed)
+        unit = _block_output_scales(G, rep_in, rep_out, VARIANCE_PRESERVING_GAIN, seed)
+        default = _block_output_scales(G, rep_in, rep_out, DEFAULT_HIDDEN_GAIN, seed)
         np.testing.assert_allclose(unit[0], default[0], rtol=1e-6)  # the first block: gain 1
         assert 0.4 < unit[-1] / unit[0] < 2.5, unit
         assert default[-1] / default[0] < 0.45 and np.all(np.diff(default) < 0), default
 
 
 def test_unit_scale_gain_stays_bounded_for_a_permutation_group():
-    """S(5)'s averaging bases grow under gain 3 (documented in GATED_GAIN), but boundedly."""
-    scales = _block_output_scales(S(5), V + Scalar, V, UNIT_SCALE_GAIN, seed=0)
+    """S(5)'s averaging bases grow under gain 3, but boundedly."""
+    scales = _block_output_scales(S(5), V + Scalar, V, VARIANCE_PRESERVING_GAIN, seed=0)
     assert np.all((scales > 0.1) & (scales < 5.0)), scales
     numpy_gain = hk.transform(lambda x: EMLP(V, V, S(5), ch=8, init_gain=np.float32(3))(x))
     numpy_gain.init(jax.random.PRNGKey(0), jnp.ones((2, 5)))  # numpy scalars are accepted
