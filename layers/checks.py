@@ -12,7 +12,7 @@ import numbers
 
 from emlp_core import Rep
 
-__all__ = ["check_rep", "check_reps", "check_int", "check_real"]
+__all__ = ["check_rep", "check_reps", "check_int", "check_real", "check_dtype"]
 
 
 def check_rep(rep: Rep, name: str, layer: str) -> None:
@@ -91,3 +91,32 @@ def check_real(
             f"{where}: {name} must be a {kind} finite real number{hint}; got {value!r}."
         )
     return as_float
+
+
+def check_dtype(dtype, layer: str):
+    """``dtype`` as a numpy dtype: real floating, and 64-bit only with JAX's x64 on.
+
+    The parameter dtype of every front-end's constructor; a 64-bit request without x64
+    would silently give float32, so it is refused.
+
+    Example:
+        >>> check_dtype("float32", "EMLP")
+        dtype('float32')
+    """
+    import jax
+    import jax.numpy as jnp
+
+    try:
+        checked = None if dtype is None else jnp.dtype(dtype)
+    except TypeError:
+        checked = None
+    if checked is None or not jnp.issubdtype(checked, jnp.floating):
+        raise TypeError(
+            f"{layer}: dtype must be a real floating dtype (float32 or float64); got {dtype!r}."
+        )
+    if jax.dtypes.canonicalize_dtype(checked) != checked:
+        raise ValueError(
+            f"{layer}: dtype {checked} needs 64-bit JAX: jax.config.update('jax_enable_x64', "
+            "True) or `with jax.enable_x64(True):`."
+        )
+    return checked

@@ -26,6 +26,7 @@ import numpy as np
 from emlp_core import Rep, Scalar
 from groups import Group, GroupElement
 from layers import core
+from layers import functional as F
 
 __all__ = [
     "symplectic_gradient",
@@ -228,12 +229,14 @@ def _network(plan: DynamicsPlan, params, z: jax.Array) -> jax.Array:
 
 
 def _check_states(plan: DynamicsPlan, z: jax.Array) -> None:
-    if z.ndim != 2 or z.shape[-1] != plan.rep_in.size():
+    layer = "EMLP" if isinstance(plan.network, core.EMLPPlan) else "MLP"
+    layer += "H" if plan.kind == "hamiltonian" else "ode"
+    if getattr(z, "ndim", None) != 2 or z.shape[-1] != plan.rep_in.size():
         raise ValueError(
-            f"{'EMLP' if isinstance(plan.network, core.EMLPPlan) else 'MLP'}"
-            f"{'H' if plan.kind == 'hamiltonian' else 'ode'} expects states "
-            f"(batch, {plan.rep_in.size()}); got shape {tuple(z.shape)}."
+            f"{layer} expects states (batch, {plan.rep_in.size()}); got shape "
+            f"{tuple(getattr(z, 'shape', ()))}."
         )
+    F.check_input(z, plan.rep_in.size(), layer, rep=f"rep_in = {plan.rep_in!r}", argument="z")
 
 
 def hamiltonian(plan: DynamicsPlan, params, z: jax.Array) -> jax.Array:

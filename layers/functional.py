@@ -85,15 +85,18 @@ def check_input(x: object, size: int, layer: str, *, rep: str = "", argument: st
 
 
 @functools.partial(jax.jit, static_argnums=(1, 2))
+def _standard_normal(key: jax.Array, size: int, dtype) -> jax.Array:
+    """``size`` draws of ``N(0, 1)``: one XLA program per total size, shared by all layers."""
+    return jax.random.normal(key, (size,), dtype)
+
+
 def _normal_draws(key: jax.Array, specs: tuple, dtype) -> dict:
     """``{name: std * N(0, 1) array}`` for ``specs = ((name, shape, std), ...)``, one draw.
 
-    One draw of all the layer's normals, sliced in ``specs`` order: one XLA program per
-    layer instead of one per parameter array (each ``jax.random.normal`` call compiles
-    separately).
+    One draw of all the layer's normals, sliced in ``specs`` order.
     """
     sizes = [math.prod(shape) for _, shape, _ in specs]
-    flat = jax.random.normal(key, (sum(sizes),), dtype)
+    flat = _standard_normal(key, sum(sizes), dtype)
     offsets = itertools.accumulate(sizes, initial=0)
     return {
         name: std * flat[start : start + size].reshape(shape)

@@ -1,13 +1,16 @@
 import json
 
+import pytest
+
 from benchmarks import layers as layer_benchmark
 
 
-def test_layer_benchmark_times_emlp_and_mlp_in_a_fresh_process(tmp_path):
+@pytest.mark.parametrize("frontend", ["haiku", "flax", "equinox"])
+def test_layer_benchmark_times_emlp_and_mlp_in_a_fresh_process(tmp_path, frontend):
     out = tmp_path / "layers.json"
-    (record,) = layer_benchmark.main(
-        ["--only", "o5", "--batch", "16", "--ch", "32", "--repeats", "2", "--out", str(out)]
-    )
+    args = ["--only", "o5", "--batch", "16", "--ch", "32", "--repeats", "2", "--out", str(out)]
+    (record,) = layer_benchmark.main([*args, "--frontend", frontend])
+    assert record["frontend"] == frontend
     assert json.loads(out.read_text()) == [record]
     assert record["emlp_step_seconds"] > 0 and record["mlp_step_seconds"] > 0
     assert record["step_ratio"] == record["emlp_step_seconds"] / record["mlp_step_seconds"]

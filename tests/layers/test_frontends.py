@@ -1,0 +1,136 @@
+"""One core, three front-ends: framework-free imports, stable names, one parameter tree."""
+
+import pathlib
+import subprocess
+import sys
+
+import haiku as hk
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from emlp_core import Scalar, V
+from groups import O
+
+TREE = pathlib.Path(__file__).parent / "data" / "emlp_o3_tree.npz"
+
+
+def _saved_tree():
+    """The checked-in Haiku tree of ``EMLP(2V + Scalar, V + Scalar, O(3), ch=16, 2 layers)``."""
+    data = np.load(TREE)
+    tree: dict = {}
+    for key in data.files:
+        if key.startswith("__"):
+            continue
+        scope, name = key.split("|")
+        tree.setdefault(scope, {})[name] = jnp.asarray(data[key])
+    return tree, jnp.asarray(data["__x__"]), np.asarray(data["__y__"])
+
+
+def _haiku_model():
+    from layers.haiku import EMLP
+
+    return hk.without_apply_rng(
+        hk.transform(lambda x: EMLP(2 * V + Scalar, V + Scalar, O(3), ch=16, num_layers=2)(x))
+    )
+
+
+def test_core_imports_and_runs_without_any_framework():
+    """``layers.functional`` and ``layers.core`` with haiku, flax and equinox blocked."""
+    script = """
+import sys
+for name in ("haiku", "flax", "equinox"):
+    sys.modules[name] = None
+import jax, jax.numpy as jnp
+import layers.core as core, layers.functional as F
+from emlp_core import V, Scalar
+from groups import O
+plan = core.emlp_plan(2 * V, Scalar, O(5), ch=16, num_layers=1)
+params = core.emlp_init(plan, core.model_key(jax.random.PRNGKey(0)))
+print(core.emlp_apply(plan, params, jnp.ones((3, 10))).shape)
+try:
+    import layers.haiku
+except ImportError:
+    print("haiku blocked")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["(3,", "1)", "haiku", "blocked"]
+
+
+def test_checked_in_tree_still_loads_with_the_same_names_and_output():
+    tree, x, y = _saved_tree()
+    model = _haiku_model()
+    fresh = model.init(jax.random.PRNGKey(0), x)
+    # names and shapes are stable ...
+    assert {s: {n: a.shape for n, a in p.items()} for s, p in fresh.items()} == {
+        s: {n: a.shape for n, a in p.items()} for s, p in tree.items()
+    }
+    assert "V->V" in tree["emlp/block_0/linear"] and "bias->Scalar" in tree["emlp/linear"]
+    # ... the same key still draws the same values (the initialisation rule is stable) ...
+    for scope, leaves in tree.items():
+        for name, value in leaves.items():
+            np.testing.assert_array_equal(fresh[scope][name], value)
+    # ... and the saved tree gives the saved output
+    np.testing.assert_allclose(model.apply(tree, x), y, rtol=1e-6, atol=1e-6)
+
+
+def test_core_tree_is_the_haiku_tree_without_the_module_name():
+    from layers import core
+
+    tree, x, y = _saved_tree()
+    plan = core.emlp_plan(2 * V + Scalar, V + Scalar, O(3), ch=16, num_layers=2)
+    drawn = core.emlp_init(plan, core.model_key(jax.random.PRNGKey(0)))
+    assert sorted(drawn) == sorted(scope.removeprefix("emlp/") for scope in tree)
+    for scope, leaves in tree.items():
+        for name, value in leaves.items():
+            np.testing.assert_array_equal(drawn[scope.removeprefix("emlp/")][name], value)
+    core_tree = {scope.removeprefix("emlp/"): leaves for scope, leaves in tree.items()}
+    np.testing.assert_allclose(core.emlp_apply(plan, core_tree, x), y, rtol=1e-6, atol=1e-6)
+
+
+def test_parameter_names_do_not_depend_on_the_order_of_types():
+    """The same map written with its summands in another order has the same named blocks."""
+    from layers.bases import linear_basis
+
+    G = O(3)
+    a = linear_basis((V + Scalar + V**2)(G), (Scalar + V)(G))
+    b = linear_basis((V**2 + V + Scalar)(G), (V + Scalar)(G))
+    specs_a = {name: shape for name, shape, _ in a.parameter_specs()}
+    specs_b = {name: shape for name, shape, _ in b.parameter_specs()}
+    assert specs_a == specs_b
+    assert {"V->V", "Scalar->Scalar", "V**2->Scalar", "bias->Scalar"} <= set(specs_a)
+
+
+@pytest.mark.parametrize("missing", ["flax", "equinox"])
+def test_front_end_without_its_framework_says_how_to_install_it(missing):
+    script = f"""
+import sys
+sys.modules[{missing!r}] = None
+try:
+    import layers.{missing}
+except ImportError as error:
+    print(error)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"pip install '.[{missing}]'" in done.stdout
+
+
+def test_clear_cache_empties_every_registered_cache():
+    from emlp_core import RegularRep
+    from emlp_core.fourier import _irreps, real_irreps
+    from emlp_core.solver import clear_cache
+    from groups import S, character_table, element_table
+    from groups.characters import _character_table
+    from groups.enumeration import _table
+    from layers.bases import _linear_basis, layout, linear_basis
+
+    G = S(4)
+    element_table(G), character_table(G), real_irreps(G)
+    linear_basis(RegularRep(G), V(G))
+    caches = (_table, _character_table, _irreps, _linear_basis, layout)
+    assert all(c.cache_info().currsize > 0 for c in caches)
+    clear_cache()
+    assert [c.cache_info().currsize for c in caches] == [0] * len(caches)
