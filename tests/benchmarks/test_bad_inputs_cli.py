@@ -266,7 +266,7 @@ def test_children_of_fresh_processes_do_not_check_the_parents_outputs(tmp_path, 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "benchmarks").write_text("a file where the default output directory goes\n")
     assert solver.parse_args(["--only", "zzz", "--child", "basis", "(V**3)(S(10))"]).out is None
-    assert layer_benchmark.parse_args(["--child", "o5", "16", "32", "2"]).out is None
+    assert layer_benchmark.parse_args(["--child", "o5", "16", "32", "2", "haiku"]).out is None
     with pytest.raises(SystemExit):
         solver.parse_args([])  # the parent does check its default
 
