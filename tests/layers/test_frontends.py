@@ -134,3 +134,19 @@ def test_clear_cache_empties_every_registered_cache():
     assert all(c.cache_info().currsize > 0 for c in caches)
     clear_cache()
     assert [c.cache_info().currsize for c in caches] == [0] * len(caches)
+
+
+def test_checked_in_tree_loads_in_flax_with_the_same_parameters_and_output():
+    from flax import nnx
+
+    from layers import flax as lf
+
+    tree, x, y = _saved_tree()
+    core_tree = {scope.removeprefix("emlp/"): leaves for scope, leaves in tree.items()}
+    model = lf.EMLP(2 * V + Scalar, V + Scalar, O(3), ch=16, num_layers=2, rngs=nnx.Rngs(0))
+    drawn = lf.params(model)  # nnx.Rngs(0): the key PRNGKey(0) the tree was drawn from
+    for scope, leaves in core_tree.items():
+        for name, value in leaves.items():
+            np.testing.assert_array_equal(drawn[scope][name], value)
+    lf.load(model, core_tree)
+    np.testing.assert_allclose(model(x), y, rtol=1e-6, atol=1e-6)
