@@ -14,11 +14,10 @@ with other groups and with each other like any representation. Their dense image
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse
-from scipy.sparse.csgraph import connected_components
 
 from emlp_core.custom import GeneratorRep, from_generators
 from groups import Group
+from groups.bases import left_cosets
 from groups.enumeration import element_table
 
 __all__ = ["RegularRep", "CosetRep", "coset_labels", "MAX_PERMUTATION_REP_SIZE"]
@@ -81,36 +80,7 @@ def coset_labels(group: Group, subgroup: Group) -> np.ndarray:
     """
     _check_group(group, "coset_labels")
     _check_group(subgroup, "coset_labels")
-    table = element_table(group)
-    if subgroup.d != group.d:
-        raise ValueError(
-            f"the subgroup acts on R^{subgroup.d} but {group!r} on R^{group.d}; give its "
-            "generators as matrices of the group."
-        )
-    if subgroup.lie_dimension:
-        raise ValueError(f"{subgroup!r} has a Lie algebra; cosets need a finite subgroup.")
-    rows, cols = [], []
-    for index, h in enumerate(subgroup.discrete_generators):
-        try:
-            table.index(h)
-        except ValueError as error:
-            raise ValueError(
-                f"generator {index} of {subgroup!r} is not an element of {group!r}: it is not "
-                "a subgroup."
-            ) from error
-        rows.append(np.arange(table.order))
-        cols.append(np.array([table.index(g @ h) for g in table.matrices], dtype=np.int64))
-    n = table.order
-    if rows:
-        rows_all, cols_all = np.concatenate(rows), np.concatenate(cols)
-    else:
-        rows_all = cols_all = np.zeros(0, dtype=np.int64)
-    graph = scipy.sparse.coo_array((np.ones(rows_all.size, np.int8), (rows_all, cols_all)), (n, n))
-    _, labels = connected_components(graph, directed=True, connection="weak")
-    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
-    rank = np.empty_like(first)
-    rank[np.argsort(first)] = np.arange(first.size)
-    return rank[inverse].astype(np.int64)
+    return left_cosets(group, subgroup)
 
 
 def _sign_permutations(group, subgroup, kernel, labels, first, table) -> np.ndarray:
