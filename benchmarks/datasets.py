@@ -23,6 +23,7 @@ import numpy as np
 
 from emlp_core import Rep, Scalar, V
 from groups import O13, SO, SO13, Group, O, SO13p, minkowski_metric
+from groups.checks import check_int
 
 __all__ = [
     "RegressionData",
@@ -88,12 +89,6 @@ class RegressionData:
         )
 
 
-def _check_n(n, task: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{task} needs n >= 1 samples; got {n!r}.")
-    return int(n)
-
-
 def o5_synthetic(n: int, seed: int = 0) -> RegressionData:
     """The O(5) synthetic task: ``y = sin|x1| - |x2|^3 / 2 + x1.x2 / (|x1| |x2|)``.
 
@@ -104,7 +99,7 @@ def o5_synthetic(n: int, seed: int = 0) -> RegressionData:
         >>> data.x.shape, data.y.shape
         ((4, 10), (4, 1))
     """
-    n = _check_n(n, "o5_synthetic")
+    n = check_int(n, "n", minimum=1, where="o5_synthetic")
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n, 2, 5))
     r1, r2 = np.linalg.norm(x[:, 0], axis=-1), np.linalg.norm(x[:, 1], axis=-1)
@@ -132,7 +127,7 @@ def inertia(n: int, seed: int = 0, bodies: int = 5) -> RegressionData:
         >>> data.x.shape, data.y.shape, data.rep_out
         ((2, 20), (2, 9), (V**2)(O(3)))
     """
-    n = _check_n(n, "inertia")
+    n = check_int(n, "n", minimum=1, where="inertia")
     rng = np.random.default_rng(seed)
     masses = np.logaddexp(0.0, rng.standard_normal((n, bodies)))  # softplus
     positions = rng.standard_normal((n, bodies, 3))
@@ -197,7 +192,7 @@ def particle_interaction(n: int, seed: int = 0) -> RegressionData:
         >>> data.x.shape, data.y.shape, data.group
         ((3, 16), (3, 1), O(1,3))
     """
-    n = _check_n(n, "particle_interaction")
+    n = check_int(n, "n", minimum=1, where="particle_interaction")
     rng = np.random.default_rng(seed)
     momenta = rng.standard_normal((n, 4, 4)) / 4.0
     group = O13()

@@ -32,6 +32,7 @@ from benchmarks.datasets import TASK_GROUPS, TASKS
 from benchmarks.paper_reference import REGRESSION_TEST_MSE
 from benchmarks.plots import plot_data_efficiency
 from benchmarks.training import fit
+from groups.checks import check_int
 from layers import EMLP, MLP
 
 PAPER = REGRESSION_TEST_MSE
@@ -55,8 +56,7 @@ def paper_epochs(n_train: int) -> int:
         >>> paper_epochs(100), paper_epochs(1000), paper_epochs(10000)
         (1000, 900, 90)
     """
-    if n_train < 1:
-        raise ValueError(f"n_train must be >= 1; got {n_train}.")
+    n_train = check_int(n_train, "n_train", minimum=1, where="paper_epochs")
     return int(max(1, min(900_000 // n_train, 1000)))
 
 
@@ -98,10 +98,10 @@ def run(
 
     Raises:
         ValueError: on an unknown task, method or group, or a size below 1.
+        TypeError: if a size is not an integer.
     """
     variants = _variants(task, methods, groups)
-    if any(n < 1 for n in sizes):
-        raise ValueError(f"sizes must be >= 1; got {list(sizes)}.")
+    sizes = [check_int(n, f"sizes[{k}]", minimum=1, where="run") for k, n in enumerate(sizes)]
     make = TASKS[task]
     scale = SAMPLE_SCALE[task] if sample_scale is None else sample_scale
     records = []

@@ -32,6 +32,7 @@ import numpy as np
 
 from emlp_core import Rep, V
 from groups import SO, D, Embed, Group, O
+from groups.checks import check_int
 
 __all__ = [
     "SPRINGS",
@@ -260,6 +261,8 @@ def pendulum_data(
     paper's ``arange(0, 30, 0.2)``).
 
     Raises:
+        TypeError: if a size or ``chunk_len`` is not an integer (bools and floats
+            included).
         ValueError: on a non-positive size, ``chunk_len < 2`` or a duration shorter than
             one chunk.
 
@@ -268,11 +271,10 @@ def pendulum_data(
         >>> data.train.shape, data.test_true.shape
         ((4, 5, 12), (2, 10, 12))
     """
-    for label, value in (("n_train", n_train), ("n_val", n_val), ("n_test", n_test)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"pendulum_data needs {label} >= 1; got {value!r}.")
-    if chunk_len < 2:
-        raise ValueError(f"pendulum_data needs chunk_len >= 2; got {chunk_len}.")
+    n_train = check_int(n_train, "n_train", minimum=1, where="pendulum_data")
+    n_val = check_int(n_val, "n_val", minimum=1, where="pendulum_data")
+    n_test = check_int(n_test, "n_test", minimum=1, where="pendulum_data")
+    chunk_len = check_int(chunk_len, "chunk_len", minimum=2, where="pendulum_data")
     points = int(round(duration / dt))
     if points < chunk_len:
         raise ValueError(f"duration {duration} is shorter than one chunk of {chunk_len} x {dt}.")

@@ -21,6 +21,7 @@ from tqdm.auto import tqdm
 
 from benchmarks.datasets import RegressionData
 from groups import Group
+from groups.checks import check_int
 from layers import Standardization, Standardize, equivariance_error, standardization
 
 __all__ = ["FitResult", "fit", "data_standardization"]
@@ -100,11 +101,12 @@ def fit(
         parameters.
 
     Raises:
+        TypeError: if ``epochs`` or ``batch_size`` is not an integer.
         ValueError: if ``epochs`` or ``batch_size`` is not positive or the splits differ in
             their reps.
     """
-    if epochs < 1 or batch_size < 1:
-        raise ValueError(f"fit needs epochs >= 1 and batch_size >= 1; got {epochs}, {batch_size}.")
+    epochs = check_int(epochs, "epochs", minimum=1, where="fit")
+    batch_size = check_int(batch_size, "batch_size", minimum=1, where="fit")
     for split in (val, test):
         if split.x.shape[1:] != train.x.shape[1:] or split.y.shape[1:] != train.y.shape[1:]:
             raise ValueError("fit needs train, val and test splits of the same task.")

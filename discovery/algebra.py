@@ -16,6 +16,7 @@ import numpy as np
 
 from groups import Group, closure_residual
 from groups._arrays import real_float64
+from groups.checks import check_bool, check_real
 from groups.group import DEFAULT_CLOSURE_TOL
 
 __all__ = ["as_algebra", "frobenius_orthonormal", "to_group", "MAX_AUTOMATIC_CLOSURE_TOL"]
@@ -149,7 +150,8 @@ def to_group(
             ``closure_tol`` or ``zero_tol`` out of range, mismatched shapes, or what
             `groups.Group` rejects.
         TypeError: if an argument cannot be converted to real arrays (complex values and
-            strings included), or ``allow_failed`` is not a bool.
+            strings included), ``allow_failed`` is not a bool, or ``closure_tol`` or
+            ``zero_tol`` is not a real number.
 
     Example:
         >>> from groups import SO
@@ -157,11 +159,7 @@ def to_group(
         >>> G, G.d, G.lie_algebra.shape
         (rotations, 3, (3, 3, 3))
     """
-    if not isinstance(allow_failed, (bool, np.bool_)):
-        raise TypeError(
-            f"allow_failed must be True or False; got {type(allow_failed).__name__} "
-            f"{allow_failed!r}."
-        )
+    allow_failed = check_bool(allow_failed, "allow_failed")
     success = getattr(algebra, "success", True)
     if not success and not allow_failed:
         raise ValueError(
@@ -178,16 +176,9 @@ def to_group(
                 f"chosen as min(max(1e-6, 10 * closure_error), {MAX_AUTOMATIC_CLOSURE_TOL}) "
                 "from the DiscoveryResult"
             )
-    elif (
-        isinstance(closure_tol, bool)
-        or not isinstance(closure_tol, (int, float, np.integer, np.floating))
-        or not 0 < closure_tol < np.inf
-    ):
-        raise ValueError(f"closure_tol must be a positive finite number; got {closure_tol!r}.")
     else:
-        chosen = "given"
-    if not (isinstance(zero_tol, (int, float)) and 0 <= zero_tol < 1):
-        raise ValueError(f"zero_tol must be a number in [0, 1); got {zero_tol!r}.")
+        closure_tol, chosen = check_real(closure_tol, "closure_tol", above=0), "given"
+    zero_tol = check_real(zero_tol, "zero_tol", minimum=0, below=1)
     basis = as_algebra(algebra)
     basis[np.abs(basis) <= zero_tol * np.abs(basis).max(initial=0.0)] = 0.0
     basis += 0.0  # no negative zeros: equal algebras give equal Group keys

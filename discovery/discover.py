@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from discovery.algebra import as_algebra
-from discovery.inputs import Problem, check_positive_int, parse_problem
+from discovery.inputs import Problem, parse_problem
 from discovery.nullspace_method import solve_nullspace
 from discovery.oracles import commutation_rows, invariance_rows, oracle_gradients
 from discovery.regressor import RegressorConfig, fit_regressor
 from discovery.sgd_method import SGDConfig, train_generators
+from groups.checks import check_bool, check_int, check_real
 from groups.lie_algebra import closure_residual
 
 __all__ = ["DiscoveryResult", "DiscoveryError", "discover_lie_algebra", "METHODS", "DEFAULTS"]
@@ -185,13 +186,6 @@ def _run_sgd(problem: Problem, constraint, mode: str, k: int, config, closure_to
     }
 
 
-def _check_cutoff(value, argument: str) -> None:
-    if value is not None and (
-        isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1
-    ):
-        raise ValueError(f"{argument} must be a number in (0, 1) or None; got {value!r}.")
-
-
 def discover_lie_algebra(
     oracle: Callable | tuple,
     d: int,
@@ -281,9 +275,10 @@ def discover_lie_algebra(
             complex or hold strings, or an oracle that returns something other than a
             real number (None, a string, a complex or boolean value).
         ValueError: for ``d < 1``, a negative ``seed``, an unknown method,
-            ``n_generators < 1``, shapes that do not match ``d``, options that do not
-            apply to the method, an oracle that returns an array of several numbers, or a
-            problem too large to allocate (`discovery.inputs.MAX_PROBLEM_BYTES`).
+            ``n_generators < 1``, ``tol`` or ``closure_tol`` outside ``(0, 1)``, shapes
+            that do not match ``d``, options that do not apply to the method, an oracle
+            that returns an array of several numbers, or a problem too large to allocate
+            (`discovery.inputs.MAX_PROBLEM_BYTES`).
         DiscoveryError: with ``strict=True``, when the run fails.
 
     Example:
@@ -298,7 +293,7 @@ def discover_lie_algebra(
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}; got {method!r}.")
     if method == "sgd":
-        k = check_positive_int(n_generators, "n_generators (required by method='sgd')")
+        k = check_int(n_generators, "n_generators (required by method='sgd')", minimum=1)
         if tol is not None:
             raise ValueError("tol is the cut-off of method='nullspace'; sgd uses sgd.loss_tol.")
     elif n_generators is not None:
@@ -307,10 +302,9 @@ def discover_lie_algebra(
         )
     if sgd is not None and not isinstance(sgd, SGDConfig):
         raise TypeError(f"sgd must be an SGDConfig; got {type(sgd).__name__}.")
-    if not isinstance(strict, bool):
-        raise TypeError(f"strict must be True or False; got {strict!r}.")
-    _check_cutoff(tol, "tol")
-    _check_cutoff(closure_tol, "closure_tol")
+    strict = check_bool(strict, "strict")
+    tol = check_real(tol, "tol", above=0, below=1, optional=True)
+    closure_tol = check_real(closure_tol, "closure_tol", above=0, below=1, optional=True)
     problem = parse_problem(
         oracle, d, n_samples, seed, arity, samples, commutes_with, gradient, regressor
     )

@@ -29,7 +29,7 @@ from discovery.structure import (
     range_basis,
     restrict,
 )
-from groups._arrays import check_seed
+from groups.checks import check_real, check_seed
 from groups.lie_algebra import algebra_rank, killing_signature, structure_constants
 
 __all__ = ["AlgebraReport", "identify", "MAX_AUTOMATIC_TOL"]
@@ -243,7 +243,8 @@ def identify(algebra, *, tol: float | None = None, seed: int = 0) -> AlgebraRepo
             the closure residual); if ``tol`` is not in ``(0, 1)`` or ``seed`` is
             negative.
         TypeError: if the basis cannot be converted to float64, holds strings or complex
-            values (realify complex matrices first), or ``seed`` is not an integer.
+            values (realify complex matrices first), ``seed`` is not an integer, or
+            ``tol`` not a real number or None.
 
     Example:
         >>> from groups import SO, U
@@ -254,12 +255,7 @@ def identify(algebra, *, tol: float | None = None, seed: int = 0) -> AlgebraRepo
         ('u(3)', (1, 8), 1, True)
     """
     given = as_algebra(algebra)
-    if tol is not None and (
-        isinstance(tol, bool)
-        or not isinstance(tol, (int, float, np.integer, np.floating))
-        or not 0 < tol < 1
-    ):
-        raise ValueError(f"tol must be a relative cut-off in (0, 1); got {tol!r}.")
+    tol = check_real(tol, "tol", above=0, below=1, optional=True)
     seed = check_seed(seed)
     k = given.shape[0]
     constants, residual = structure_constants(given)

@@ -14,9 +14,10 @@ import numpy as np
 
 from discovery.oracles import infer_arity, sample_points
 from discovery.regressor import RegressorConfig
-from groups._arrays import check_integer, check_seed, real_float64
+from groups._arrays import real_float64
+from groups.checks import check_int, check_seed
 
-__all__ = ["Problem", "parse_problem", "check_positive_int", "MAX_PROBLEM_BYTES"]
+__all__ = ["Problem", "parse_problem", "MAX_PROBLEM_BYTES"]
 
 MAX_PROBLEM_BYTES = 2**31
 """Largest float64 storage a discovery problem may need (2 GiB): the sample points, the
@@ -49,16 +50,6 @@ class Problem:
     gradient: str
     regressor: RegressorConfig
     seed: int
-
-
-def check_positive_int(value, argument: str) -> int:
-    """``value`` as an int ``>= 1``; TypeError or ValueError naming ``argument`` otherwise.
-
-    Example:
-        >>> check_positive_int(3, "d")
-        3
-    """
-    return check_integer(value, argument, minimum=1)
 
 
 def _float_array(value, argument: str) -> np.ndarray:
@@ -148,12 +139,10 @@ def parse_problem(
         >>> problem.row_points.shape  # 2 d^2 samples of 2 vectors
         (18, 2, 3)
     """
-    d = check_positive_int(d, "d")
+    d = check_int(d, "d", minimum=1)
     seed = check_seed(seed)
-    if n_samples is not None:
-        n_samples = check_positive_int(n_samples, "n_samples")
-    if arity is not None:
-        arity = check_positive_int(arity, "arity")
+    n_samples = check_int(n_samples, "n_samples", minimum=1, optional=True)
+    arity = check_int(arity, "arity", minimum=1, optional=True)
     if regressor is not None and not isinstance(regressor, RegressorConfig):
         raise TypeError(f"regressor must be a RegressorConfig; got {type(regressor).__name__}.")
     matrices = _commuting_matrices(commutes_with, d)

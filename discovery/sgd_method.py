@@ -27,6 +27,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from groups.checks import check_int, check_real
+
 __all__ = ["SGDConfig", "train_generators", "LOSS_NAMES"]
 
 LOSS_NAMES = ("invariance", "normalization", "orthogonality", "closure")
@@ -52,6 +54,12 @@ class SGDConfig:
             checked) during training.
         stop_below: training stops early, at a recording point, once the total loss is
             below this value (well under ``loss_tol``: nothing is left to gain).
+
+    Raises:
+        TypeError: if ``steps`` or ``history_points`` is not an integer, or a rate or
+            threshold is not a real number (bools are neither; ``loss_tol`` and
+            ``closure_tol`` may be None).
+        ValueError: if one of them is not positive, or a rate or threshold not finite.
     """
 
     steps: int = 3000
@@ -65,8 +73,10 @@ class SGDConfig:
     stop_below: float = 1e-14
 
     def __post_init__(self):
-        if isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 1:
-            raise ValueError(f"SGDConfig.steps must be an int >= 1; got {self.steps!r}.")
+        checked = {
+            name: check_int(getattr(self, name), f"SGDConfig.{name}", minimum=1)
+            for name in ("steps", "history_points")
+        }
         for name in (
             "learning_rate",
             "final_learning_rate",
@@ -74,16 +84,11 @@ class SGDConfig:
             "closure_tol",
             "stop_below",
         ):
+            optional = name in ("loss_tol", "closure_tol")
             value = getattr(self, name)
-            if value is None and name in ("loss_tol", "closure_tol"):
-                continue
-            if isinstance(value, bool) or not (
-                isinstance(value, (int, float)) and 0 < value < np.inf
-            ):
-                raise ValueError(f"SGDConfig.{name} must be a positive number; got {value!r}.")
-        points = self.history_points
-        if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-            raise ValueError(f"SGDConfig.history_points must be an int >= 1; got {points!r}.")
+            checked[name] = check_real(value, f"SGDConfig.{name}", above=0, optional=optional)
+        for name, value in checked.items():  # plain ints and floats (frozen: no setattr)
+            object.__setattr__(self, name, value)
         if len(self.weights) != 4 or any(not w >= 0 for w in self.weights):
             raise ValueError(
                 f"SGDConfig.weights needs 4 non-negative numbers {LOSS_NAMES}; got "

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from discovery.algebra import as_algebra, frobenius_orthonormal
+from groups.checks import check_real
 
 __all__ = ["sparsify"]
 
@@ -94,7 +95,7 @@ def sparsify(algebra, *, zero_tol: float = 1e-9) -> np.ndarray:
             square matrices or not finite, or the sparse basis fails the span check (then
             raise ``zero_tol``'s precision: the input is too noisy).
         TypeError: if the basis is not a real array (complex values and strings are
-            refused).
+            refused), or ``zero_tol`` is not a real number.
 
     Example:
         >>> import numpy as np
@@ -104,8 +105,7 @@ def sparsify(algebra, *, zero_tol: float = 1e-9) -> np.ndarray:
         >>> [int(np.count_nonzero(A)) for A in sparsify(rotated)]
         [2, 2, 2]
     """
-    if not (isinstance(zero_tol, (int, float)) and 0 <= zero_tol < 1):
-        raise ValueError(f"zero_tol must be a number in [0, 1); got {zero_tol!r}.")
+    zero_tol = check_real(zero_tol, "zero_tol", minimum=0, below=1)
     basis = frobenius_orthonormal(algebra)
     k, d = basis.shape[0], as_algebra(algebra).shape[1]
     if k == 0:

@@ -22,6 +22,7 @@ import numpy as np
 from discovery.algebra import as_algebra, frobenius_orthonormal
 from emlp_core.nullspace import restricted_nullspace
 from groups._arrays import real_float64
+from groups.checks import check_real
 
 __all__ = ["centralizer", "annihilator"]
 
@@ -39,12 +40,6 @@ def _subalgebra(basis: np.ndarray, images: np.ndarray, tol: float | None, label:
         gram, lambda x: [constraint @ x], constraint.shape, tol, label
     )
     return np.ascontiguousarray(np.tensordot(coefficients.T, basis, axes=1).reshape(-1, d, d))
-
-
-def _check_tol(tol) -> float | None:
-    if tol is not None and not (isinstance(tol, (int, float)) and 0 < tol < 1):
-        raise ValueError(f"tol must be a relative cut-off in (0, 1); got {tol!r}.")
-    return tol
 
 
 def centralizer(algebra, element, *, tol: float | None = None) -> np.ndarray:
@@ -71,6 +66,7 @@ def centralizer(algebra, element, *, tol: float | None = None) -> np.ndarray:
         >>> centralizer(SO(3), rotation_z).shape  # only rotations about z survive
         (1, 3, 3)
     """
+    tol = check_real(tol, "tol", above=0, below=1, optional=True)
     basis = frobenius_orthonormal(algebra)
     d = as_algebra(algebra).shape[1]
     phi = real_float64(element, "element", f"a real matrix ({d}, {d})")
@@ -79,9 +75,7 @@ def centralizer(algebra, element, *, tol: float | None = None) -> np.ndarray:
     if not np.all(np.isfinite(phi)):
         raise ValueError("element contains non-finite values (nan or inf).")
     commutators = basis @ phi - phi @ basis
-    return _subalgebra(
-        basis, commutators.reshape(len(basis), d * d), _check_tol(tol), "centralizer"
-    )
+    return _subalgebra(basis, commutators.reshape(len(basis), d * d), tol, "centralizer")
 
 
 def annihilator(algebra, vector, *, tol: float | None = None) -> np.ndarray:
@@ -107,6 +101,7 @@ def annihilator(algebra, vector, *, tol: float | None = None) -> np.ndarray:
         >>> annihilator(SO(4), [0.0, 0.0, 0.0, 1.0]).shape  # SO(4) -> SO(3)
         (3, 4, 4)
     """
+    tol = check_real(tol, "tol", above=0, below=1, optional=True)
     basis = frobenius_orthonormal(algebra)
     d = as_algebra(algebra).shape[1]
     vectors = real_float64(vector, "vector", f"a real array ({d},) or (m, {d})")
@@ -119,4 +114,4 @@ def annihilator(algebra, vector, *, tol: float | None = None) -> np.ndarray:
     if not np.all(np.isfinite(vectors)):
         raise ValueError("vector contains non-finite values (nan or inf).")
     images = np.einsum("kab,mb->kma", basis, vectors).reshape(len(basis), -1)
-    return _subalgebra(basis, images, _check_tol(tol), "annihilator")
+    return _subalgebra(basis, images, tol, "annihilator")

@@ -30,6 +30,7 @@ from emlp_core.atoms import Atom, FactorAtom, VectorRep
 from emlp_core.rep_base import Rep, ScalarRep
 from groups import Group, GroupElement, ProductGroup
 from groups._arrays import real_float64
+from groups.checks import check_real
 from groups.lie_algebra import structure_constants
 from groups.relations import homomorphism_defect, is_element
 
@@ -215,9 +216,11 @@ def from_generators(
         A bound `GeneratorRep` of size ``s``.
 
     Raises:
-        TypeError: if ``group`` is not a Group, or images are complex or strings.
-        ValueError: for missing images, wrong shapes, non-finite or singular images, or
-            images that do not define a representation (the residual is in the message).
+        TypeError: if ``group`` is not a Group, images are complex or strings, or ``tol``
+            is not a real number.
+        ValueError: for missing images, wrong shapes, non-finite or singular images,
+            images that do not define a representation (the residual is in the message),
+            or ``tol`` outside ``(0, 1)``.
 
     Example:
         >>> from groups import D
@@ -231,8 +234,7 @@ def from_generators(
         raise TypeError(f"from_generators needs a groups.Group; got {type(group).__name__}.")
     if name is not None and not isinstance(name, str):
         raise TypeError(f"name must be a string or None; got {type(name).__name__}.")
-    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 < tol < 1:
-        raise ValueError(f"tol must be a number in (0, 1); got {tol!r}.")
+    tol = check_real(tol, "tol", above=0, below=1, where="from_generators")
     lie_images = _images_argument(lie, group.lie_dimension, "lie", group)
     discrete_images = _images_argument(discrete, group.num_discrete_generators, "discrete", group)
     sizes = {a.shape[-1] for a in (lie_images, discrete_images) if a is not None}

@@ -26,6 +26,7 @@ import numpy as np
 from emlp_core.irreps import RealIrrep
 from groups import Group
 from groups.caching import cached
+from groups.checks import check_int
 
 __all__ = [
     "real_irreps",
@@ -158,9 +159,7 @@ def real_fourier_basis(p: int) -> np.ndarray:
         >>> bool(np.allclose(B.T @ B, np.eye(5)))
         True
     """
-    from groups._arrays import check_integer
-
-    p = check_integer(p, "p", minimum=1)
+    p = check_int(p, "p", minimum=1, where="real_fourier_basis")
     j = np.arange(p)
     columns = [np.full(p, 1 / np.sqrt(p))]
     for k in range(1, (p - 1) // 2 + 1):

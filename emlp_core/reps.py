@@ -22,8 +22,9 @@ from functools import reduce
 
 from emlp_core.atoms import VectorRep
 from emlp_core.canonical import Summand, product_form, sum_form
-from emlp_core.rep_base import Rep, ScalarRep, check_count, common_group
+from emlp_core.rep_base import Rep, ScalarRep, common_group
 from groups import Group
+from groups.checks import check_int
 
 __all__ = ["Rep", "ScalarRep", "VectorRep", "SumRep", "ProductRep", "V", "Scalar", "T"]
 
@@ -166,7 +167,7 @@ def T(p: int, q: int = 0, group: Group | None = None) -> Rep:
         >>> T(1, 1, SO(3)).size()
         9
     """
-    p = check_count(p, "p")
-    q = check_count(q, "q")
+    p = check_int(p, "p", minimum=0, where="T")
+    q = check_int(q, "q", minimum=0, where="T")
     rep = V**p * V.T**q
     return rep if group is None else rep(group)

@@ -1,10 +1,11 @@
-"""Checks and conversions of user input, shared by the validating entry points.
+"""Checks and conversions of array input, shared by the validating entry points.
 
 * ``real_float64``: array-like input to a real float64 array, refusing complex values
   (instead of dropping their imaginary parts) and strings (instead of parsing them);
-* ``check_seed``: a seed for ``numpy.random.default_rng``, a non-negative int;
 * ``check_generator_storage``: refuses a constructor whose dense generators would not fit
   in ``MAX_GENERATOR_BYTES`` before they are allocated.
+
+Scalar arguments (integers, reals, seeds, flags) are checked by `groups.checks`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import numpy as np
 
 __all__ = [
     "real_float64",
-    "check_seed",
-    "check_integer",
     "check_generator_storage",
     "MAX_GENERATOR_BYTES",
 ]
@@ -94,50 +93,6 @@ def _conversion_error(value, argument: str, expected: str, error: Exception) -> 
         f"{argument} must be {expected}; could not convert a {type(value).__name__} to "
         f"float64 ({error})."
     )
-
-
-def check_seed(seed, argument: str = "seed") -> int:
-    """``seed`` as a non-negative int, the seeds ``numpy.random.default_rng`` takes.
-
-    Args:
-        seed: the value to check.
-        argument: name of the argument, for the error message.
-
-    Returns:
-        ``int(seed)``.
-
-    Raises:
-        TypeError: if ``seed`` is not an integer (a bool, float or None included).
-        ValueError: if ``seed`` is negative.
-
-    Example:
-        >>> check_seed(3)
-        3
-        >>> check_seed(-1)
-        Traceback (most recent call last):
-        ...
-        ValueError: seed must be a non-negative integer; got -1.
-    """
-    return check_integer(seed, argument, minimum=0)
-
-
-def check_integer(value, argument: str, minimum: int) -> int:
-    """``value`` as an int ``>= minimum``: TypeError for a non-integer, ValueError below.
-
-    Python and numpy integers are accepted; bools, floats (even ``3.0``), None and strings
-    are not.
-
-    Example:
-        >>> check_integer(3, "d", minimum=1)
-        3
-    """
-    kind = "a non-negative integer" if minimum == 0 else f"an integer >= {minimum}"
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{argument} must be {kind}; got {type(value).__name__} {value!r}.")
-    if value < minimum:
-        bound = kind if minimum == 0 else f">= {minimum}"
-        raise ValueError(f"{argument} must be {bound}; got {value}.")
-    return int(value)
 
 
 def check_generator_storage(constructor: str, count: int, d: int) -> None:

@@ -9,21 +9,21 @@ from __future__ import annotations
 import numpy as np
 
 from groups._arrays import check_generator_storage
+from groups.checks import check_int
 from groups.group import Group
 
 __all__ = ["SO", "O", "S", "Z", "Trivial"]
 
 
-def _check_dimension(n, name: str, minimum: int = 1, count=None, d=None) -> int:
-    """``n`` as an int ``>= minimum``; with ``count`` and ``d`` (functions of ``n``), also
-    refuses generators ``(count(n), d(n), d(n))`` too large to allocate."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"{name}(n) needs an integer n; got {type(n).__name__} {n!r}.")
-    if n < minimum:
-        raise ValueError(f"{name}(n) needs n >= {minimum}; got n = {n}.")
-    n = int(n)
+def _check_dimension(
+    n, name: str, minimum: int = 1, count=None, d=None, argument: str = "n"
+) -> int:
+    """``n`` (the argument ``argument`` of the constructor ``name``) as an int ``>= minimum``;
+    with ``count`` and ``d`` (functions of ``n``), also refuses generators
+    ``(count(n), d(n), d(n))`` too large to allocate."""
+    n = check_int(n, argument, minimum=minimum, where=name)
     if count is not None:
-        check_generator_storage(f"{name}(n) with n = {n}", count(n), d(n))
+        check_generator_storage(f"{name}({argument}) with {argument} = {n}", count(n), d(n))
     return n
 
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from groups.caching import cached
+from groups.checks import check_int
 from groups.classes import ConjugacyClasses, conjugacy_classes
 from groups.enumeration import MAX_ENUMERATED_ORDER, element_table
 
@@ -106,9 +107,8 @@ class CharacterTable:
             >>> [table.class_labels[i] for i in table.power_map(2)]
             ['1a', '1a', '1a', '2a', '3a']
         """
-        if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
-            raise TypeError(f"p must be an integer; got {type(p).__name__} {p!r}.")
-        elements = [powers[int(p) % powers.size] for powers in self._powers]
+        p = check_int(p, "p", where="power_map")
+        elements = [powers[p % powers.size] for powers in self._powers]
         return self.classes.labels[np.array(elements, dtype=np.int64)]
 
     def inner_product(self, chi, psi) -> complex:

@@ -53,7 +53,7 @@ def symplectic_form(m: int) -> np.ndarray:
         array([[ 0.,  1.],
                [-1.,  0.]])
     """
-    m = _check_dimension(m, "symplectic_form", count=lambda m: 1, d=lambda m: 2 * m)
+    m = _check_dimension(m, "symplectic_form", count=lambda m: 1, d=lambda m: 2 * m, argument="m")
     eye, zero = np.eye(m), np.zeros((m, m))
     return np.block([[zero, eye], [-eye, zero]])
 
@@ -99,7 +99,7 @@ def Sp(m: int) -> Group:
         >>> bool(np.allclose(g.T @ J @ g, J))
         True
     """
-    m = _check_dimension(m, "Sp", count=lambda m: m * (2 * m + 1), d=lambda m: 2 * m)
+    m = _check_dimension(m, "Sp", count=lambda m: m * (2 * m + 1), d=lambda m: 2 * m, argument="m")
     form = symplectic_form(m)
     algebra = [form @ s for s in _symmetric_basis(2 * m)]
     return Group(lie_algebra=_stack(algebra, 2 * m), name=f"Sp({m})", check_closure=False)

@@ -20,6 +20,7 @@ import numpy as np
 import scipy.linalg
 
 from groups._arrays import real_float64
+from groups.checks import check_int
 
 if TYPE_CHECKING:  # pragma: no cover
     from groups.group import Group
@@ -119,13 +120,12 @@ class GroupElement:
             ValueError: if ``index`` is outside ``range(M)``.
         """
         count = group.num_discrete_generators
-        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
-            raise TypeError(f"index must be an integer; got {type(index).__name__} {index!r}.")
+        index = check_int(index, "index", where="GroupElement.generator")
         if not 0 <= index < count:
             raise ValueError(
                 f"{group!r} has {count} discrete generators; index {index} is out of range."
             )
-        return cls(group, (("gen", int(index), -1 if inverse else 1),))
+        return cls(group, (("gen", index, -1 if inverse else 1),))
 
     # ---------------------------------------------------------------------- algebra
     def __matmul__(self, other: GroupElement) -> GroupElement:

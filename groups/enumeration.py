@@ -21,8 +21,8 @@ from collections import deque
 
 import numpy as np
 
-from groups._arrays import check_integer
 from groups.caching import cached
+from groups.checks import check_int
 
 __all__ = ["ElementTable", "element_table", "MAX_ENUMERATED_ORDER", "KEY_DECIMALS"]
 
@@ -123,7 +123,7 @@ def element_table(group, limit: int = MAX_ENUMERATED_ORDER) -> ElementTable:
     if not isinstance(group, Group):
         raise TypeError(f"element_table needs a groups.Group; got {type(group).__name__}.")
     _check_finite(group)
-    limit = check_integer(limit, "limit", minimum=1)
+    limit = check_int(limit, "limit", minimum=1)
     return _table(group, limit)
 
 

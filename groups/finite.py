@@ -45,7 +45,7 @@ def C(k: int) -> Group:
         array([[ 0., -1.],
                [ 1.,  0.]])
     """
-    k = _check_dimension(k, "C")
+    k = _check_dimension(k, "C", argument="k")
     generators = [_rotation(k)] if k > 1 else []
     return Group(discrete_generators=np.array(generators).reshape(-1, 2, 2), name=f"C({k})")
 
@@ -64,7 +64,7 @@ def D(k: int) -> Group:
         >>> D(3).discrete_generators.shape
         (2, 2, 2)
     """
-    k = _check_dimension(k, "D")
+    k = _check_dimension(k, "D", argument="k")
     generators = ([_rotation(k)] if k > 1 else []) + [np.diag([1.0, -1.0])]
     return Group(discrete_generators=np.array(generators), name=f"D({k})")
 
@@ -216,7 +216,7 @@ def ZksZnxZn(k: int, n: int) -> Group:
         >>> G.d, G.discrete_generators.shape
         (9, (3, 9, 9))
     """
-    k = _check_dimension(k, "ZksZnxZn")
+    k = _check_dimension(k, "ZksZnxZn", argument="k")
     n = _check_dimension(n, "ZksZnxZn", count=lambda n: 3, d=lambda n: n * n)
     if k not in (1, 2, 4):
         raise ValueError(

@@ -14,12 +14,12 @@ two arrays, so a user-defined group is as good as a built-in one.
 from __future__ import annotations
 
 import hashlib
-import math
 import warnings
 
 import numpy as np
 
-from groups._arrays import check_seed, real_float64
+from groups._arrays import real_float64
+from groups.checks import check_bool, check_int, check_real, check_seed
 from groups.elements import GroupElement, evaluate_word
 from groups.lie_algebra import closure_residual
 
@@ -74,9 +74,11 @@ class Group:
         ValueError: if a generator array is not a stack of square matrices, holds
             non-finite values, the two arrays disagree on ``d``, a discrete generator is
             singular, neither array is given (the dimension ``d`` is then unknown), or
-            ``strict`` is set and the Lie algebra does not close.
+            ``strict`` is set and the Lie algebra does not close; if ``closure_tol`` is
+            not positive and finite.
         TypeError: if a generator array cannot be converted to float64, or is complex
-            (realify complex matrices first, as `groups.U` does).
+            (realify complex matrices first, as `groups.U` does); if ``strict`` or
+            ``check_closure`` is not a bool, or ``closure_tol`` not a real number.
 
     Warns:
         RuntimeWarning: if the Lie algebra does not close (``strict=False``), with the
@@ -102,17 +104,9 @@ class Group:
         closure_tol: float = DEFAULT_CLOSURE_TOL,
         check_closure: bool = True,
     ):
-        for flag, value in (("strict", strict), ("check_closure", check_closure)):
-            if not isinstance(value, (bool, np.bool_)):
-                raise TypeError(
-                    f"{flag} must be True or False; got {type(value).__name__} {value!r}."
-                )
-        if (
-            isinstance(closure_tol, bool)
-            or not isinstance(closure_tol, (int, float, np.floating, np.integer))
-            or not (0 < closure_tol < math.inf)
-        ):
-            raise ValueError(f"closure_tol must be a positive finite number; got {closure_tol!r}.")
+        strict = check_bool(strict, "strict")
+        check_closure = check_bool(check_closure, "check_closure")
+        closure_tol = check_real(closure_tol, "closure_tol", above=0)
         if name is not None and not isinstance(name, str):
             raise TypeError(f"name must be a string or None; got {type(name).__name__}.")
         algebra = _as_generators(lie_algebra, "lie_algebra")
@@ -363,21 +357,10 @@ class Group:
             >>> bool(np.allclose(np.stack([e.matrix() for e in g]), O(3).samples(2, seed=1)))
             True
         """
-        for argument, value, least in (("n", n, 1), ("word_length", word_length, 0)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-                raise TypeError(
-                    f"samples needs an integer {argument} >= {least}; got "
-                    f"{type(value).__name__} {value!r}."
-                )
-            if value < least:
-                raise ValueError(f"samples needs an integer {argument} >= {least}; got {value}.")
-        seed = check_seed(seed)
-        if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)):
-            raise TypeError(
-                f"samples needs a real scale >= 0; got {type(scale).__name__} {scale!r}."
-            )
-        if not (0 <= scale < math.inf):
-            raise ValueError(f"samples needs a finite scale >= 0; got {scale!r}.")
+        n = check_int(n, "n", minimum=1, where="samples")
+        word_length = check_int(word_length, "word_length", minimum=0, where="samples")
+        seed = check_seed(seed, where="samples")
+        scale = check_real(scale, "scale", minimum=0, where="samples")
         rng = np.random.default_rng(seed)
         lie, discrete = self.lie_dimension, self.num_discrete_generators
         out = []
@@ -435,13 +418,16 @@ class Group:
         return np.stack([word.matrix() for word in words])
 
     # ---------------------------------------------------------------------------- dunder
+    # The direct product is a subclass built in `groups.products`, which installs its
+    # constructor here on import (the `groups` package always imports it), so this module
+    # never imports the module that builds on it.
+    _direct_product = None
+
     def __mul__(self, other):
         """``G * H``: the direct product acting on ``R^(G.d * H.d)`` by ``kron(g, h)``."""
         if not isinstance(other, Group):
             return NotImplemented
-        from groups.products import direct_product  # products builds on this module
-
-        return direct_product(self, other)
+        return Group._direct_product(self, other)
 
     def __repr__(self) -> str:
         if self._name is not None:

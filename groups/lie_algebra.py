@@ -20,7 +20,8 @@ import hashlib
 import numpy as np
 import scipy.linalg
 
-from groups._arrays import check_seed, real_float64
+from groups._arrays import real_float64
+from groups.checks import check_real, check_seed
 
 __all__ = [
     "closure_residual",
@@ -47,17 +48,6 @@ def _as_algebra(algebra) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         raise ValueError("algebra contains non-finite values (nan or inf).")
     return array
-
-
-def _check_rtol(rtol) -> float:
-    """``rtol`` as a float in ``(0, 1)``, a relative cut-off."""
-    if isinstance(rtol, bool) or not isinstance(rtol, (int, float, np.integer, np.floating)):
-        raise TypeError(
-            f"rtol must be a real number in (0, 1); got {type(rtol).__name__} {rtol!r}."
-        )
-    if not 0 < rtol < 1:
-        raise ValueError(f"rtol must be a relative cut-off in (0, 1); got {rtol!r}.")
-    return float(rtol)
 
 
 def _orthonormal_span(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -242,7 +232,7 @@ def killing_signature(algebra, rtol: float = 1e-8) -> tuple[int, int, int]:
         >>> killing_signature(SO(4))
         (0, 6, 0)
     """
-    rtol = _check_rtol(rtol)
+    rtol = check_real(rtol, "rtol", above=0, below=1)
     constants, _ = structure_constants(algebra)
     if constants.size == 0:
         return (0, 0, 0)
@@ -282,7 +272,7 @@ def algebra_rank(algebra, seed: int = 0, rtol: float = 1e-8) -> int:
         >>> algebra_rank(SO(5)), algebra_rank(SO(6))
         (2, 3)
     """
-    seed, rtol = check_seed(seed), _check_rtol(rtol)
+    seed, rtol = check_seed(seed), check_real(rtol, "rtol", above=0, below=1)
     constants, _ = structure_constants(algebra)
     count = constants.shape[0]
     if count == 0:

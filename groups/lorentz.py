@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from groups._arrays import check_generator_storage
+from groups.checks import check_int
 from groups.group import Group
 
 __all__ = [
@@ -40,17 +41,11 @@ _COMPONENTS = ("full", "special", "identity")
 
 
 def _check_signature(p, q) -> tuple[int, int]:
-    for value, label in ((p, "p"), (q, "q")):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(
-                f"the signature (p, q) needs integers; got {label} = {type(value).__name__} "
-                f"{value!r}."
-            )
-        if value < 0:
-            raise ValueError(f"the signature (p, q) needs {label} >= 0; got {label} = {value}.")
+    p = check_int(p, "p", minimum=0, where="the signature (p, q)")
+    q = check_int(q, "q", minimum=0, where="the signature (p, q)")
     if p + q < 1:
         raise ValueError(f"the signature (p, q) needs p + q >= 1; got p = {p}, q = {q}.")
-    return int(p), int(q)
+    return p, q
 
 
 def minkowski_metric(p: int, q: int) -> np.ndarray:

@@ -17,6 +17,7 @@ from functools import reduce
 import numpy as np
 
 from groups._arrays import check_generator_storage
+from groups.checks import check_int
 from groups.elements import GroupElement
 from groups.group import Group
 
@@ -209,6 +210,9 @@ def direct_product(*groups: Group) -> Group:
     return ProductGroup(groups)
 
 
+Group._direct_product = staticmethod(direct_product)  # ``G * H`` (see `Group.__mul__`)
+
+
 def _indices(index, d: int, size: int) -> np.ndarray:
     if isinstance(index, slice):
         chosen = np.arange(d)[index]
@@ -265,16 +269,15 @@ def Embed(group: Group, d: int, slice) -> Group:
     """
     if not isinstance(group, Group):
         raise TypeError(f"Embed needs a Group; got {type(group).__name__}.")
-    if isinstance(d, bool) or not isinstance(d, (int, np.integer)):
-        raise TypeError(f"Embed(group, d, slice) needs an integer d; got {type(d).__name__} {d!r}.")
+    d = check_int(d, "d", minimum=1, where="Embed(group, d, slice)")
     if d < group.d:
         raise ValueError(f"Embed needs d >= group.d = {group.d}; got d = {d}.")
     check_generator_storage(
         f"Embed(group, d, slice) with d = {d}",
         len(group.lie_algebra) + len(group.discrete_generators),
-        int(d),
+        d,
     )
-    chosen = _indices(slice, int(d), group.d)
+    chosen = _indices(slice, d, group.d)
     block = np.ix_(chosen, chosen)
 
     def place(generators: np.ndarray, fill: np.ndarray) -> np.ndarray:

@@ -39,6 +39,7 @@ import scipy.sparse
 import scipy.sparse.csgraph
 
 from groups._arrays import real_float64
+from groups.checks import check_real
 from groups.group import Group
 
 __all__ = ["stabilizer", "stabilizer_algebra"]
@@ -160,9 +161,8 @@ def stabilizer_algebra(*tensors, covariant: bool = False, tol: float | None = No
                 [1., 0.]]])
     """
     arrays = _check_tensors(tensors)
-    if tol is not None and not (isinstance(tol, (int, float)) and 0 < tol < 1):
-        raise ValueError(f"tol is a relative singular-value cut-off in (0, 1); got {tol!r}.")
-    rtol = _DEFAULT_TOL if tol is None else float(tol)
+    tol = check_real(tol, "tol", above=0, below=1, optional=True, where="stabilizer_algebra")
+    rtol = _DEFAULT_TOL if tol is None else tol
     d = arrays[0].shape[0]
     blocks = []
     for array in arrays:

@@ -28,8 +28,8 @@ import numpy as np
 import scipy.sparse
 from scipy.sparse.csgraph import connected_components
 
-from groups._arrays import check_integer
 from groups.caching import cached
+from groups.checks import check_int
 from groups.enumeration import ElementTable, element_table
 from groups.group import Group
 
@@ -137,7 +137,7 @@ def multiplication_table(group: Group, limit: int = MAX_TABLE_ORDER) -> np.ndarr
         >>> table.shape, table[0].tolist() == list(range(6)), sorted(table[:, 4]) == list(range(6))
         ((6, 6), True, True)
     """
-    limit = check_integer(limit, "limit", minimum=1)
+    limit = check_int(limit, "limit", minimum=1)
     return _full_table(_enumerated(group, limit, "multiplication_table"))[0]
 
 
@@ -282,7 +282,7 @@ def subgroup_classes(group: Group, limit: int = MAX_SUBGROUP_SEARCH_ORDER) -> li
         >>> classes[9].group, classes[9].is_normal  # A(4)
         (S(4) > order 12 #9, True)
     """
-    limit = check_integer(limit, "limit", minimum=1)
+    limit = check_int(limit, "limit", minimum=1)
     _enumerated(group, min(limit, MAX_TABLE_ORDER), "subgroup_classes")
     return list(_search(group, repr(group), min(limit, MAX_TABLE_ORDER)))
 
@@ -398,7 +398,7 @@ def index_two_subgroups(group: Group, limit: int = MAX_TABLE_ORDER) -> list[Subg
         >>> [h.order for h in index_two_subgroups(D(4))]
         [4, 4, 4]
     """
-    limit = check_integer(limit, "limit", minimum=1)
+    limit = check_int(limit, "limit", minimum=1)
     table = _full_table(_enumerated(group, min(limit, MAX_TABLE_ORDER), "index_two_subgroups"))[0]
     orders = _orders(table)
     return [

@@ -1,18 +1,16 @@
 """Argument checks shared by every layer and front-end (clear errors before any work).
 
-Every numeric option of ``layers`` is checked by `check_int` or `check_real`: Python and
-numpy numbers are accepted alike, bools and strings never, and a bad value of any kind is
-a ValueError, so one ``except ValueError`` catches every bad setting.
+Every numeric option of ``layers`` is checked by `groups.checks.check_int` or
+`groups.checks.check_real`, under the rule of every package: Python and
+numpy numbers are accepted alike, bools and strings never; a value of the wrong type is a
+TypeError, a value out of range (NaN and infinities included) a ValueError.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
-
 from emlp_core import Rep
 
-__all__ = ["check_rep", "check_reps", "check_int", "check_real", "check_dtype"]
+__all__ = ["check_rep", "check_reps", "check_dtype"]
 
 
 def check_rep(rep: Rep, name: str, layer: str) -> None:
@@ -49,48 +47,6 @@ def check_reps(rep_in: Rep, rep_out: Rep, layer: str) -> None:
             f"{layer}: rep_in is bound to {rep_in.group!r} but rep_out to {rep_out.group!r}; "
             "both must use the same group."
         )
-
-
-def check_int(value: object, name: str, where: str, minimum: int = 1) -> int:
-    """``value`` as an int, or ValueError unless it is an integer ``>= minimum``.
-
-    Python and numpy integers are accepted; bools, floats (even ``3.0``) and strings are
-    not. Like every numeric option of ``layers``, a value of the wrong type is a
-    ValueError, so one ``except ValueError`` catches every bad setting.
-
-    Example:
-        >>> check_int(3, "num_layers", "EMLP", minimum=0)
-        3
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        kind = {0: "non-negative", 1: "positive"}.get(minimum, f">= {minimum}")
-        raise ValueError(f"{where}: {name} must be a {kind} integer; got {value!r}.")
-    return int(value)
-
-
-def check_real(
-    value: object, name: str, where: str, *, positive: bool = True, hint: str = ""
-) -> float:
-    """``value`` as a float, or ValueError unless it is a finite real ``> 0`` (``>= 0``).
-
-    ``positive=False`` also accepts 0. NaN, infinities, bools, strings and arrays are
-    refused (numpy scalars are accepted). ``hint`` is appended to the message.
-
-    Example:
-        >>> check_real(3, "init_gain", "EMLP")
-        3.0
-    """
-    number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    try:
-        as_float = float(value) if number else math.nan
-    except OverflowError:  # an int beyond float range
-        as_float = math.inf
-    if not math.isfinite(as_float) or not (as_float > 0 or (not positive and as_float == 0)):
-        kind = "positive" if positive else "non-negative"
-        raise ValueError(
-            f"{where}: {name} must be a {kind} finite real number{hint}; got {value!r}."
-        )
-    return as_float
 
 
 def check_dtype(dtype, layer: str):

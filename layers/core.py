@@ -22,7 +22,6 @@ the first key it would use itself (Haiku: ``hk.next_rng_key()``; the others:
 from __future__ import annotations
 
 import itertools
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,9 +31,10 @@ import numpy as np
 
 from emlp_core import Rep
 from groups import Group
+from groups.checks import check_int, check_real
 from layers import functional as F
 from layers.bases import BilinearBasis, Layout, LinearBasis, bilinear_basis, layout, linear_basis
-from layers.checks import check_int, check_real, check_rep, check_reps
+from layers.checks import check_rep, check_reps
 from layers.hidden import gated, uniform_rep
 
 __all__ = [
@@ -94,8 +94,9 @@ def bind(rep: Rep, group: Group, name: str, layer: str) -> Rep:
 
 
 def check_gain(init_gain: float, layer: str) -> float:
+    """``init_gain`` as a float ``> 0`` (`groups.checks.check_real`), for ``layer``."""
     hint = " (e.g. DEFAULT_HIDDEN_GAIN or VARIANCE_PRESERVING_GAIN)"
-    return check_real(init_gain, "init_gain", layer, hint=hint)
+    return check_real(init_gain, "init_gain", above=0, where=layer, hint=hint)
 
 
 def _check_group(group, layer: str) -> None:
@@ -187,18 +188,21 @@ class EMLPPlan:
 def _hidden_rep(ch, group: Group, name: str) -> Rep:
     if isinstance(ch, Rep):
         return bind(ch, group, name, "EMLP")
-    return uniform_rep(check_int(ch, name, "EMLP"), group)
+    return uniform_rep(check_int(ch, name, minimum=1, where="EMLP"), group)
 
 
 def _hidden_reps(ch, group: Group, num_layers: int) -> list[Rep]:
-    if isinstance(ch, (Rep, numbers.Integral)):  # one for all layers, checked even if none
-        return [_hidden_rep(ch, group, "ch")] * num_layers
-    if isinstance(ch, Sequence) and not isinstance(ch, str) and len(ch) == num_layers:
+    expected = f"EMLP: ch must be an int, a Rep, or a sequence of num_layers = {num_layers} of them"
+    if isinstance(ch, Sequence) and not isinstance(ch, (str, Rep)):
+        if len(ch) != num_layers:
+            raise ValueError(f"{expected}; got a sequence of {len(ch)}: {ch!r}.")
         return [_hidden_rep(c, group, f"ch[{k}]") for k, c in enumerate(ch)]
-    raise ValueError(
-        f"EMLP: ch must be an int, a Rep, or a sequence of num_layers = {num_layers} of them; "
-        f"got {ch!r}."
-    )
+    if not isinstance(ch, Rep):
+        try:
+            check_int(ch, "ch")
+        except TypeError:
+            raise TypeError(f"{expected}; got {type(ch).__name__} {ch!r}.") from None
+    return [_hidden_rep(ch, group, "ch")] * num_layers  # one for all layers, checked even if none
 
 
 def emlp_plan(
@@ -222,7 +226,7 @@ def emlp_plan(
         (4, 1)
     """
     _check_group(group, "EMLP")
-    num_layers = check_int(num_layers, "num_layers", "EMLP", minimum=0)
+    num_layers = check_int(num_layers, "num_layers", minimum=0, where="EMLP")
     gain = check_gain(init_gain, "EMLP")
     rep_in = bind(rep_in, group, "rep_in", "EMLP")
     rep_out = bind(rep_out, group, "rep_out", "EMLP")
@@ -279,8 +283,8 @@ def mlp_plan(
 ) -> MLPPlan:
     """The plan of the baseline MLP (the reps and group give only the widths)."""
     _check_group(group, "MLP")
-    ch = check_int(ch, "ch", "MLP")
-    num_layers = check_int(num_layers, "num_layers", "MLP", minimum=0)
+    ch = check_int(ch, "ch", minimum=1, where="MLP")
+    num_layers = check_int(num_layers, "num_layers", minimum=0, where="MLP")
     rep_in = bind(rep_in, group, "rep_in", "MLP")
     rep_out = bind(rep_out, group, "rep_out", "MLP")
     return MLPPlan(rep_in, rep_out, (rep_in.size(), *[ch] * num_layers, rep_out.size()))

@@ -9,7 +9,7 @@ import numpy as np
 
 from emlp_core import Rep
 from groups import Group
-from layers.bases import check_int, check_real
+from groups.checks import check_int, check_real
 
 __all__ = ["equivariance_error", "assert_equivariant"]
 
@@ -67,9 +67,10 @@ def equivariance_error(
 
     Raises:
         TypeError: ``fn`` is not callable, a rep is not a `Rep`, ``x`` is not real
-            floating, or ``fn`` returns non-numbers.
+            floating, ``fn`` returns non-numbers, ``n_samples`` or ``batch`` is not an
+            integer, or ``sample_scale`` not a real number (bools are neither).
         ValueError: no group; ``n_samples``, ``batch`` or ``sample_scale`` is not positive
-            (or not finite, or of the wrong type); ``rep_out`` has size 0; ``x`` is not
+            (or ``sample_scale`` not finite); ``rep_out`` has size 0; ``x`` is not
             ``(batch >= 1, rep_in.size())`` or not finite; ``fn`` returns a shape other
             than ``(batch, rep_out.size())``.
 
@@ -84,9 +85,9 @@ def equivariance_error(
     for name, rep in (("rep_in", rep_in), ("rep_out", rep_out)):
         if not isinstance(rep, Rep):
             raise TypeError(f"equivariance_error: {name} must be a Rep; got {type(rep).__name__}.")
-    n_samples = check_int(n_samples, "n_samples", "equivariance_error")
-    batch = check_int(batch, "batch", "equivariance_error")
-    sample_scale = check_real(sample_scale, "sample_scale", "equivariance_error")
+    n_samples = check_int(n_samples, "n_samples", minimum=1, where="equivariance_error")
+    batch = check_int(batch, "batch", minimum=1, where="equivariance_error")
+    sample_scale = check_real(sample_scale, "sample_scale", above=0, where="equivariance_error")
     group = group if group is not None else rep_in.group
     if not isinstance(group, Group):
         raise ValueError("equivariance_error needs a group: pass group=, or bound reps.")
@@ -143,8 +144,9 @@ def assert_equivariant(
 
     Raises:
         AssertionError: the error exceeds ``rtol``, or an output of ``fn`` is not finite.
-        ValueError: ``rtol`` is not a non-negative finite real; bad arguments to
+        ValueError: ``rtol`` is negative or not finite; bad arguments to
             `equivariance_error` (TypeError too, see there).
+        TypeError: ``rtol`` is not a real number or None.
 
     Example:
         >>> import numpy as np
@@ -155,8 +157,7 @@ def assert_equivariant(
         >>> err < 1e-5
         True
     """
-    if rtol is not None:
-        rtol = check_real(rtol, "rtol", "assert_equivariant", positive=False)
+    rtol = check_real(rtol, "rtol", minimum=0, optional=True, where="assert_equivariant")
     error = equivariance_error(fn, rep_in, rep_out, group, **kwargs)
     if math.isnan(error):
         raise AssertionError(

@@ -9,7 +9,7 @@ import numpy as np
 
 from emlp_core import ProductRep, Rep, Scalar, SumRep, T, V
 from groups import Group, ProductGroup
-from layers.bases import check_int
+from groups.checks import check_int
 
 __all__ = ["uniform_rep", "gated", "gate_indices"]
 
@@ -35,9 +35,9 @@ def uniform_rep(ch: int, group: Group, max_rank: int = 2) -> Rep:
         A bound `SumRep` of size at most ``ch``, ordered by rank.
 
     Raises:
-        ValueError: ``ch`` is not an integer ``>= 1`` or ``max_rank`` not one ``>= 0``
-            (bools and floats are refused).
-        TypeError: ``group`` is not a `groups.Group`.
+        ValueError: ``ch < 1`` or ``max_rank < 0``.
+        TypeError: ``ch`` or ``max_rank`` is not an integer (bools and floats are
+            refused), or ``group`` is not a `groups.Group`.
 
     Example:
         >>> from groups import O
@@ -45,8 +45,8 @@ def uniform_rep(ch: int, group: Group, max_rank: int = 2) -> Rep:
         >>> rep, rep.size()
         ((134*Scalar + 25*V + 5*V**2)(O(5)), 384)
     """
-    ch = check_int(ch, "ch", "uniform_rep")
-    max_rank = check_int(max_rank, "max_rank", "uniform_rep", minimum=0)
+    ch = check_int(ch, "ch", minimum=1, where="uniform_rep")
+    max_rank = check_int(max_rank, "max_rank", minimum=0, where="uniform_rep")
     if not isinstance(group, Group):
         raise TypeError(f"uniform_rep needs a groups.Group; got {type(group).__name__}.")
     if isinstance(group, ProductGroup):

@@ -83,8 +83,11 @@ def test_datasets_are_seeded_and_validated(task):
     assert data.x.dtype == np.float32 and data.y.dtype == np.float32
     assert data.x.shape == (7, data.rep_in.size()) and data.y.shape == (7, data.rep_out.size())
     assert len(data) == 7
-    for bad in (0, -1, 2.5):
-        with pytest.raises(ValueError, match="n >= 1"):
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match="n must be an integer >= 1"):
+            make(bad)
+    for bad in (2.5, True):
+        with pytest.raises(TypeError, match="n must be an integer >= 1"):
             make(bad)
 
 

@@ -27,7 +27,7 @@ def o5_synthetic_targets(x):
 def test_datasets_are_seeded():
     np.testing.assert_array_equal(o5_synthetic(5, seed=3).x, o5_synthetic(5, seed=3).x)
     assert not np.allclose(o5_synthetic(5, seed=3).x, o5_synthetic(5, seed=4).x)
-    with pytest.raises(ValueError, match="n >= 1"):
+    with pytest.raises(ValueError, match="n must be an integer >= 1"):
         o5_synthetic(0)
 
 

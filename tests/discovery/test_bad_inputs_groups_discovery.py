@@ -110,22 +110,27 @@ CASES = [
     (
         "group-closure-tol-string",
         lambda: Group(lie_algebra=ROTATION, closure_tol="1e-3"),
-        ValueError,
-        "closure_tol must be a positive finite number; got '1e-3'",
+        TypeError,
+        "closure_tol must be a finite real number > 0; got str '1e-3'",
     ),
     # -------------------------------------------------------- built-in constructor sizes
-    ("SO(0)", lambda: SO(0), ValueError, "SO(n) needs n >= 1; got n = 0"),
-    ("S(-1)", lambda: S(-1), ValueError, "S(n) needs n >= 1; got n = -1"),
-    ("Z(1.5)", lambda: Z(1.5), TypeError, "Z(n) needs an integer n; got float 1.5"),
-    ("O(True)", lambda: O(True), TypeError, "O(n) needs an integer n; got bool True"),
-    ("SU('3')", lambda: SU("3"), TypeError, "SU(n) needs an integer n; got str '3'"),
+    ("SO(0)", lambda: SO(0), ValueError, "SO: n must be an integer >= 1; got 0"),
+    ("S(-1)", lambda: S(-1), ValueError, "S: n must be an integer >= 1; got -1"),
+    ("Z(1.5)", lambda: Z(1.5), TypeError, "Z: n must be an integer >= 1; got float 1.5"),
+    ("O(True)", lambda: O(True), TypeError, "O: n must be an integer >= 1; got bool True"),
+    ("SU('3')", lambda: SU("3"), TypeError, "SU: n must be an integer >= 1; got str '3'"),
     (
         "SO(10**6)-too-large",
         lambda: SO(10**6),
         ValueError,
         "SO(n) with n = 1000000 needs 499999500000 dense generators (1000000, 1000000)",
     ),
-    ("Opq(-1,2)", lambda: Opq(-1, 2), ValueError, "the signature (p, q) needs p >= 0; got p = -1"),
+    (
+        "Opq(-1,2)",
+        lambda: Opq(-1, 2),
+        ValueError,
+        "the signature (p, q): p must be an integer >= 0; got -1",
+    ),
     (
         "ZksZnxZn(3,4)",
         lambda: ZksZnxZn(3, 4),
@@ -137,32 +142,32 @@ CASES = [
         "samples-negative-seed",
         lambda: SO(3).samples(2, seed=-1),
         ValueError,
-        "seed must be a non-negative integer; got -1",
+        "samples: seed must be an integer >= 0; got -1",
     ),
     (
         "samples-float-seed",
         lambda: SO(3).samples(2, seed=1.5),
         TypeError,
-        "seed must be a non-negative integer; got float 1.5",
+        "samples: seed must be an integer >= 0; got float 1.5",
     ),
-    ("samples-n-0", lambda: SO(3).samples(0), ValueError, "samples needs an integer n >= 1; got 0"),
+    ("samples-n-0", lambda: SO(3).samples(0), ValueError, "samples: n must be an integer >= 1"),
     (
         "samples-n-negative",
         lambda: SO(3).samples(-3),
         ValueError,
-        "samples needs an integer n >= 1; got -3",
+        "samples: n must be an integer >= 1; got -3",
     ),
     (
         "samples-n-float",
         lambda: SO(3).samples(2.0),
         TypeError,
-        "samples needs an integer n >= 1; got float 2.0",
+        "samples: n must be an integer >= 1; got float 2.0",
     ),
     (
         "samples-negative-scale",
         lambda: SO(3).samples(2, scale=-1.0),
         ValueError,
-        "samples needs a finite scale >= 0; got -1.0",
+        "samples: scale must be a finite real number >= 0; got -1.0",
     ),
     # ---------------------------------------------------------- products and embeddings
     (
@@ -190,13 +195,13 @@ CASES = [
         "algebra-rank-negative-seed",
         lambda: algebra_rank(SO(3), seed=-1),
         ValueError,
-        "seed must be a non-negative integer; got -1",
+        "seed must be an integer >= 0; got -1",
     ),
     (
         "killing-signature-rtol",
         lambda: killing_signature(SO(3), rtol=2.0),
         ValueError,
-        "rtol must be a relative cut-off in (0, 1); got 2.0",
+        "rtol must be a finite real number in (0, 1); got 2.0",
     ),
     (
         "closure-residual-strings",
@@ -230,12 +235,17 @@ CASES = [
         "algebra must be an array (k, d, d) of real matrices, a Group or a DiscoveryResult; "
         "got strings",
     ),
-    ("identify-tol", lambda: identify(SO(3), tol=2.0), ValueError, "tol must be a relative"),
+    (
+        "identify-tol",
+        lambda: identify(SO(3), tol=2.0),
+        ValueError,
+        "tol must be a finite real number in (0, 1) or None; got 2.0",
+    ),
     (
         "identify-negative-seed",
         lambda: identify(SO(3), seed=-1),
         ValueError,
-        "seed must be a non-negative integer; got -1",
+        "seed must be an integer >= 0; got -1",
     ),
     (
         "identify-dependent-basis",
@@ -284,7 +294,7 @@ CASES = [
         "to-group-closure-tol",
         lambda: to_group(SO(3), closure_tol=-1.0),
         ValueError,
-        "closure_tol must be a positive finite number; got -1.0",
+        "closure_tol must be a finite real number > 0; got -1.0",
     ),
     # ------------------------------------------------------------ discover_lie_algebra
     (
@@ -315,7 +325,7 @@ CASES = [
         "discover-negative-seed",
         lambda: discover_lie_algebra(norm, 2, seed=-1),
         ValueError,
-        "seed must be a non-negative integer; got -1",
+        "seed must be an integer >= 0; got -1",
     ),
     (
         "discover-too-large",

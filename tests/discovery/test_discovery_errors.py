@@ -17,7 +17,7 @@ def norm(x):
     "args, kwargs, error, match",
     [
         (("not callable", 3), {}, TypeError, "callable"),
-        ((norm, 0), {}, ValueError, "d must be >= 1"),
+        ((norm, 0), {}, ValueError, "d must be an integer >= 1; got 0"),
         ((norm, 2.5), {}, TypeError, "d must be an integer"),
         ((norm, True), {}, TypeError, "d must be an integer"),
         ((norm, 3), {"method": "magic"}, ValueError, "method must be one of"),

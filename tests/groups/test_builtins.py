@@ -322,9 +322,9 @@ def test_dimension_formulas():
     [
         (lambda: Sp(0), ValueError, ">= 1"),
         (lambda: SU(1.5), TypeError, "integer"),
-        (lambda: Opq(-1, 3), ValueError, "p >= 0"),
+        (lambda: Opq(-1, 3), ValueError, "p must be an integer >= 0; got -1"),
         (lambda: Opq(0, 0), ValueError, "p \\+ q >= 1"),
-        (lambda: Opq(1, "3"), TypeError, "q = str"),
+        (lambda: Opq(1, "3"), TypeError, "q must be an integer >= 0; got str '3'"),
         (lambda: Opq(1, 3, "proper"), ValueError, "component must be one of"),
         (lambda: ZksZnxZn(3, 4), ValueError, "k in \\(1, 2, 4\\)"),
         (lambda: Alt(0), ValueError, ">= 1"),

@@ -168,15 +168,18 @@ def test_builtin_sizes_too_large_to_allocate_are_refused_at_once(ctor):
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"n": -1}, ValueError, "integer n >= 1; got -1"),
-        ({"n": 0}, ValueError, "integer n >= 1; got 0"),
-        ({"n": 1.5}, TypeError, "integer n >= 1; got float 1.5"),
-        ({"n": True}, TypeError, "integer n >= 1; got bool"),
-        ({"n": 2, "seed": -1}, ValueError, "seed must be a non-negative integer; got -1"),
-        ({"n": 2, "seed": 0.5}, TypeError, "seed must be a non-negative integer; got float"),
-        ({"n": 2, "seed": None}, TypeError, "seed must be a non-negative integer; got NoneType"),
-        ({"n": 2, "word_length": -1}, ValueError, "word_length >= 0; got -1"),
-        ({"n": 2, "scale": "1"}, TypeError, "real scale"),
+        ({"n": -1}, ValueError, "samples: n must be an integer >= 1; got -1"),
+        ({"n": 0}, ValueError, "n must be an integer >= 1; got 0"),
+        ({"n": 1.5}, TypeError, "n must be an integer >= 1; got float 1.5"),
+        ({"n": True}, TypeError, "n must be an integer >= 1; got bool"),
+        ({"n": np.True_}, TypeError, "n must be an integer >= 1; got bool"),
+        ({"n": 2, "seed": -1}, ValueError, "seed must be an integer >= 0; got -1"),
+        ({"n": 2, "seed": 0.5}, TypeError, "seed must be an integer >= 0; got float"),
+        ({"n": 2, "seed": None}, TypeError, "seed must be an integer >= 0; got None"),
+        ({"n": 2, "word_length": -1}, ValueError, "word_length must be an integer >= 0; got -1"),
+        ({"n": 2, "scale": "1"}, TypeError, "scale must be a finite real number >= 0; got str"),
+        ({"n": 2, "scale": -1}, ValueError, "scale must be a finite real number >= 0; got -1.0"),
+        ({"n": 2, "scale": np.inf}, ValueError, "scale must be a finite real number >= 0; got inf"),
     ],
 )
 def test_samples_argument_errors(kwargs, error, match):
@@ -221,8 +224,9 @@ def test_closure_tolerance_admits_approximate_generators():
     [
         ({"strict": "yes"}, TypeError, "strict must be True or False"),
         ({"check_closure": 1}, TypeError, "check_closure must be True or False; got int 1"),
-        ({"closure_tol": 0.0}, ValueError, "closure_tol must be a positive"),
-        ({"closure_tol": float("nan")}, ValueError, "closure_tol must be a positive"),
+        ({"closure_tol": 0.0}, ValueError, "closure_tol must be a finite real number > 0"),
+        ({"closure_tol": float("nan")}, ValueError, "closure_tol must be a finite real number"),
+        ({"closure_tol": True}, TypeError, "closure_tol must be a finite real number > 0; got bo"),
         ({"name": 3}, TypeError, "name must be a string"),
     ],
 )

@@ -105,7 +105,7 @@ def test_embed_full_slice_is_the_group_itself():
         ((SO(3), 5, [0, 1, 1]), ValueError, "distinct"),
         ((SO(3), 5, [0, 1, 7]), ValueError, r"outside range\(5\)"),
         ((SO(3), 2, slice(0, 2)), ValueError, "d >= group.d = 3"),
-        ((SO(3), 5.0, slice(0, 3)), TypeError, "integer d"),
+        ((SO(3), 5.0, slice(0, 3)), TypeError, "d must be an integer >= 1; got float 5.0"),
         ((SO(3), 5, [0.0, 1.0, 2.0]), TypeError, "sequence of ints"),
         ((np.eye(3), 5, slice(0, 3)), TypeError, "needs a Group"),
     ],

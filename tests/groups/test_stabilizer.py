@@ -153,5 +153,7 @@ def test_tensor_errors(tensors, error, match):
 
 
 def test_tol_errors():
-    with pytest.raises(ValueError, match=r"tol .* in \(0, 1\); got 2"):
+    with pytest.raises(ValueError, match=r"tol must be a finite real number in \(0, 1\) or None"):
         stabilizer_algebra(np.eye(2), tol=2)
+    with pytest.raises(TypeError, match=r"tol must be .* or None; got bool True"):
+        stabilizer_algebra(np.eye(2), tol=True)
