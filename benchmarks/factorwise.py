@@ -39,11 +39,11 @@ def _rep(expression: str):
 
 def joint_bytes(rep) -> float:
     """Memory estimate of the joint dense solve of every tensor type of ``rep``."""
-    from emlp_core.solver import _dense_bytes
+    from emlp_core.strategies import dense_bytes
 
     group = rep.group
     blocks = group.lie_dimension + group.num_discrete_generators
-    return max(_dense_bytes(s.monomial.size, blocks) for s in rep.canonical_form())
+    return max(dense_bytes(s.monomial.size, blocks) for s in rep.canonical_form())
 
 
 def factor_child(expression: str, mode: str) -> dict:

@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse
+
+from emlp_core.basis import Basis
 
 __all__ = [
     "cache_dir",
@@ -38,11 +39,11 @@ __all__ = [
     "remove_stale_temporaries",
 ]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 STORE_MIN_SECONDS = 0.1  # quicker solves are not stored: solving beats reading and verifying
 STALE_TEMPORARY_S = 600.0  # a temporary file this old belongs to a writer that died
 _TEMPORARY_PATTERN = ".*-tmp.npz"
-memory: dict[str, np.ndarray | scipy.sparse.csc_array] = {}
+memory: dict[str, Basis] = {}
 
 
 def clear_memory() -> None:
@@ -72,7 +73,7 @@ def _path(key: str) -> Path | None:
     return None if directory is None else directory / f"{key}.npz"
 
 
-def load(key: str):
+def load(key: str) -> tuple[Basis, str] | None:
     """``(basis, strategy)`` cached for ``key``, or None if absent or unreadable."""
     path = _path(key)
     if path is None or not path.is_file():
@@ -80,17 +81,16 @@ def load(key: str):
     try:
         with open(path, "rb") as file, np.load(file, allow_pickle=False) as data:
             if "dense" in data:
-                basis = np.array(data["dense"], dtype=np.float64)
+                dense = np.array(data["dense"], dtype=np.float64)
+                if dense.ndim != 2 or not np.all(np.isfinite(dense)):
+                    return None
+                basis = Basis.from_dense(dense)
             else:
-                shape = tuple(int(v) for v in data["shape"])
-                parts = (data["data"], data["indices"], data["indptr"])
-                basis = scipy.sparse.csc_array(parts, shape=shape)
-                basis.check_format(full_check=True)
+                value = np.array(data["value"], dtype=np.float64)
+                if not np.all(np.isfinite(value)):
+                    return None
+                basis = Basis.from_orbits(data["column"], value, int(data["rank"]))
             strategy = str(data["strategy"]) if "strategy" in data else "unknown"
-        if basis.ndim != 2 or not np.all(
-            np.isfinite(basis.data if scipy.sparse.issparse(basis) else basis)
-        ):
-            return None
         return basis, strategy
     except Exception:  # noqa: BLE001 - any unreadable entry is simply rebuilt
         return None
@@ -109,7 +109,7 @@ def remove_stale_temporaries(directory: Path, max_age_s: float = STALE_TEMPORARY
     return removed
 
 
-def store(key: str, basis, strategy: str = "unknown") -> None:
+def store(key: str, basis: Basis, strategy: str = "unknown") -> None:
     """Writes ``basis`` atomically; failures (read-only directory, full disk) are ignored."""
     path = _path(key)
     if path is None:
@@ -122,18 +122,16 @@ def store(key: str, basis, strategy: str = "unknown") -> None:
         )
         try:
             with os.fdopen(handle, "wb") as file:
-                if scipy.sparse.issparse(basis):
-                    csc = scipy.sparse.csc_array(basis)
+                if basis.kind == "orbit":
                     np.savez(
                         file,
-                        data=csc.data,
-                        indices=csc.indices,
-                        indptr=csc.indptr,
-                        shape=np.array(csc.shape),
+                        column=basis.column,
+                        value=basis.value,
+                        rank=np.array(basis.rank),
                         strategy=np.array(strategy),
                     )
                 else:
-                    np.savez(file, dense=np.asarray(basis), strategy=np.array(strategy))
+                    np.savez(file, dense=basis.dense, strategy=np.array(strategy))
             os.replace(temporary, path)
         finally:
             if os.path.exists(temporary):

@@ -24,7 +24,7 @@ from scipy.sparse.linalg import LinearOperator
 
 from emlp_core.operators import Identity, KroneckerProduct, KroneckerSum
 
-__all__ = ["Monomial", "Summand", "product_form", "sum_form"]
+__all__ = ["Monomial", "Summand", "product_form", "sum_form", "atom_product", "hom_type"]
 
 
 class Monomial:
@@ -141,11 +141,24 @@ class Monomial:
             blocks.append((KroneckerSum([atom.lie_images()[k] for atom in self.atoms]), bound))
         return blocks
 
-    def rep(self):
-        """The bound `Rep` of this monomial (``Scalar`` for the empty product)."""
-        from emlp_core.reps import ProductRep
+    def expression(self) -> str:
+        """The tensor type without its group, as a rep prints it: ``"V**2*V.T"``, ``"Scalar"``.
 
-        return ProductRep(*self.atoms, group=self.group)
+        Runs of equal atoms are written as powers. Layers name parameters by these.
+        """
+        if not self.atoms:
+            return "Scalar"
+        terms, k = [], 0
+        while k < len(self.atoms):
+            j = k
+            while j + 1 < len(self.atoms) and self.key[j + 1] == self.key[k]:
+                j += 1
+            expression, count = self.atoms[k]._expression(), j - k + 1
+            if count > 1 and "*" in expression:
+                expression = f"({expression})"
+            terms.append(expression if count == 1 else f"{expression}**{count}")
+            k = j + 1
+        return "*".join(terms)
 
     def __eq__(self, other) -> bool:
         return (
@@ -161,7 +174,9 @@ class Monomial:
     def __repr__(self) -> str:
         if not self.atoms:
             return "Scalar"
-        return repr(self.rep())
+        if self.degree == 1:
+            return repr(self.atoms[0])
+        return f"({self.expression()})({self.group!r})"
 
 
 class Summand(NamedTuple):
@@ -222,3 +237,33 @@ def product_form(
             mono, positions = _merge(left, right, second_size, group)
             collected.setdefault(mono, []).append(positions)
     return _sorted({mono: np.concatenate(parts, axis=0) for mono, parts in collected.items()})
+
+
+def atom_product(atoms, group) -> Summand:
+    """The tensor product of ``atoms`` (row-major, in the given order) as one canonical type.
+
+    Returns:
+        `Summand` with one copy: ``positions[0, k]`` is where coordinate ``k`` of the
+        canonical monomial sits in the row-major layout of the product.
+    """
+    form = (Summand(Monomial((), group), np.zeros((1, 1), dtype=np.int64)),)
+    for atom in atoms:
+        form = product_form(form, atom.canonical_form(), atom.size(), group)
+    (summand,) = form
+    return summand
+
+
+def hom_type(source: Monomial, target: Monomial) -> Summand:
+    """``Hom(source, target) = target ⊗ source*`` as one canonical type.
+
+    Its row-major layout is that of a ``(target.size, source.size)`` matrix.
+
+    Example:
+        >>> from groups import SO
+        >>> from emlp_core import V
+        >>> (vector,) = V(SO(3)).canonical_form()
+        >>> hom = hom_type(vector.monomial, vector.monomial)
+        >>> hom.monomial, hom.positions.shape
+        ((V**2)(SO(3)), (1, 9))
+    """
+    return atom_product(target.atoms + tuple(atom.T for atom in source.atoms), target.group)

@@ -14,6 +14,8 @@ import numpy as np
 import scipy.sparse
 from scipy.sparse.csgraph import connected_components
 
+from emlp_core.basis import Basis
+
 __all__ = ["signed_permutation", "tuple_images", "orbit_basis", "orbit_count"]
 
 
@@ -82,8 +84,8 @@ def _components(generators: list[list], dims: list[int]):
     return labels, signed, size
 
 
-def orbit_basis(generators: list[list], dims: list[int]) -> scipy.sparse.csc_array:
-    """Orthonormal sparse basis ``(prod(dims), r)`` of the invariants of signed permutations.
+def orbit_basis(generators: list[list], dims: list[int]) -> Basis:
+    """Orthonormal orbit-form `Basis` ``(prod(dims), r)`` of the invariants of signed permutations.
 
     Args:
         generators: for each generator, the ``(perm, signs)`` acting on each tensor slot
@@ -92,8 +94,8 @@ def orbit_basis(generators: list[list], dims: list[int]) -> scipy.sparse.csc_arr
         dims: the slot sizes.
 
     Returns:
-        ``scipy.sparse.csc_array`` with one column per consistent orbit, entries
-        ``±1/sqrt(orbit size)``; columns ordered by their smallest tuple.
+        one column per consistent orbit, entries ``±1/sqrt(orbit size)``; columns ordered
+        by their smallest tuple; tuples in inconsistent orbits are zero.
 
     Example:
         >>> swap = (np.array([1, 0]), np.ones(2))
@@ -104,7 +106,7 @@ def orbit_basis(generators: list[list], dims: list[int]) -> scipy.sparse.csc_arr
                [0.707, 0.   ]])
     """
     labels, signed, size = _components(generators, dims)
-    rows = np.arange(size, dtype=np.int64)
+    rows = np.arange(size, dtype=np.int64)  # the tuples in consistent orbits
     if signed:
         plus, minus = labels[:size], labels[size:]
         consistent = plus != minus
@@ -120,9 +122,11 @@ def orbit_basis(generators: list[list], dims: list[int]) -> scipy.sparse.csc_arr
     order = np.argsort(rows[first])  # columns ordered by the smallest tuple of their orbit
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size)
-    columns = rank[inverse]
-    values = values / np.sqrt(counts[inverse])
-    return scipy.sparse.csc_array((values, (rows, columns)), shape=(size, order.size))
+    column = np.full(size, order.size, dtype=np.int64)
+    value = np.zeros(size)
+    column[rows] = rank[inverse]
+    value[rows] = values / np.sqrt(counts[inverse])
+    return Basis.from_orbits(column, value, order.size)
 
 
 def orbit_count(generators: list[list], dims: list[int]) -> int:

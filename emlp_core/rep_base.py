@@ -19,21 +19,14 @@ from collections.abc import Callable
 
 import numpy as np
 
+from emlp_core import solver
 from emlp_core.canonical import Monomial, Summand
 from emlp_core.memory import check_memory
 from groups import Group, GroupElement, ProductGroup, direct_product
 from groups._arrays import real_float64
+from groups.checks import check_int
 
-__all__ = ["Rep", "ScalarRep", "check_count", "common_group", "factor_index"]
-
-
-def check_count(n, what: str) -> int:
-    """``n`` as an int, or TypeError/ValueError unless it is an integer ``>= 0``."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"{what} must be an integer; got {type(n).__name__} {n!r}.")
-    if n < 0:
-        raise ValueError(f"{what} must be >= 0; got {n}.")
-    return int(n)
+__all__ = ["Rep", "ScalarRep", "common_group", "factor_index"]
 
 
 def _factors(group: Group) -> tuple[Group, ...]:
@@ -166,7 +159,7 @@ class Rep(ABC):
         if not isinstance(product, ProductGroup):
             raise TypeError(f"lift needs a groups.ProductGroup; got {type(product).__name__}.")
         count = len(product.factors)
-        factor = check_count(factor, "factor")
+        factor = check_int(factor, "factor", minimum=0, where="lift")
         if factor >= count:
             raise ValueError(f"{product!r} has {count} factors; factor {factor} is out of range.")
         target = product.factors[factor]
@@ -293,13 +286,13 @@ class Rep(ABC):
 
         if isinstance(other, Rep):
             return SumRep(self, other)
-        count = check_count(other, "the integer added to a representation")
+        count = check_int(other, "the integer added to a representation", minimum=0)
         return SumRep(self, *[ScalarRep()] * count)
 
     def __radd__(self, other) -> Rep:
         from emlp_core.reps import SumRep
 
-        count = check_count(other, "the integer added to a representation")
+        count = check_int(other, "the integer added to a representation", minimum=0)
         return SumRep(*[ScalarRep()] * count, self)
 
     def __mul__(self, other) -> Rep:
@@ -307,7 +300,7 @@ class Rep(ABC):
 
         if isinstance(other, Rep):
             return ProductRep(self, other)
-        count = check_count(other, "the multiplicity of a representation")
+        count = check_int(other, "the multiplicity of a representation", minimum=0)
         return SumRep(*[self] * count)
 
     def __rmul__(self, other) -> Rep:
@@ -316,7 +309,7 @@ class Rep(ABC):
     def __pow__(self, power) -> Rep:
         from emlp_core.reps import ProductRep
 
-        power = check_count(power, "the tensor power of a representation")
+        power = check_int(power, "the tensor power of a representation", minimum=0)
         if power == 0:
             return ScalarRep(self.group)
         return ProductRep(*[self] * power)
@@ -332,15 +325,11 @@ class Rep(ABC):
     # ------------------------------------------------------------------------- solving
     def equivariant_basis(self, **kwargs) -> np.ndarray:
         """Orthonormal basis of the invariant vectors; see `emlp_core.solver.equivariant_basis`."""
-        from emlp_core.solver import equivariant_basis
-
-        return equivariant_basis(self, **kwargs)
+        return solver.equivariant_basis(self, **kwargs)
 
     def equivariant_projector(self, **kwargs):
         """Projector onto the invariants; see `emlp_core.solver.equivariant_projector`."""
-        from emlp_core.solver import equivariant_projector
-
-        return equivariant_projector(self, **kwargs)
+        return solver.equivariant_projector(self, **kwargs)
 
     # -------------------------------------------------------------------------- dunder
     def __eq__(self, other) -> bool:

@@ -38,6 +38,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse
@@ -45,16 +46,18 @@ import scipy.sparse.linalg
 from tqdm.auto import tqdm
 
 from emlp_core import cache
+from emlp_core.basis import Basis
 from emlp_core.canonical import Monomial
-from emlp_core.iterative import iterative_nullspace
-from emlp_core.memory import check_memory, memory_limit_bytes
-from emlp_core.nullspace import canonical_basis, restricted_nullspace
-from emlp_core.operators import Stacked
-from emlp_core.orbits import orbit_basis, orbit_count
-from emlp_core.reps import Rep
+from emlp_core.memory import check_memory
+from emlp_core.nullspace import canonical_basis
+from emlp_core.orbits import orbit_count
+from emlp_core.strategies import solve as _solve
 from emlp_core.verify import COMPLETENESS_RTOL, missing_invariant, verify_basis
-from emlp_core.weights import generic_eigenbasis, weight_space_basis, zero_weight_count
 from groups.caching import clear_all
+from groups.checks import check_bool, check_real
+
+if TYPE_CHECKING:  # the solver reads only a rep's canonical form; reps build on the solver
+    from emlp_core.rep_base import Rep
 
 __all__ = [
     "STRATEGIES",
@@ -64,10 +67,10 @@ __all__ = [
     "equivariant_projector",
     "monomial_basis",
     "clear_cache",
+    "Basis",
 ]
 
 STRATEGIES = ("auto", "factors", "dense", "orbits", "weights", "iterative")
-DENSE_MAX_SIZE = 512
 PROGRESS_DELAY_S = 1.0  # a solve running longer than this shows a progress bar
 PROGRESS_MIN_SIZE = 4096  # smaller types never take that long (benchmarks/README.md)
 _PROGRESS_INTERVAL_S = 0.5
@@ -132,169 +135,8 @@ def clear_cache() -> None:
 
 
 def _check_tol(tol) -> float | None:
-    if tol is None:
-        return None
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.floating)) or not (0 < tol < 1):
-        raise ValueError(f"tol is a relative singular-value cut-off in (0, 1); got {tol!r}.")
-    return float(tol)
-
-
-# ---------------------------------------------------------------------------- strategies
-def _impose(basis: np.ndarray, blocks, tol, label: str) -> np.ndarray:
-    """Restricts an orthonormal ``basis (n, r0)`` to the nullspace of further constraint blocks."""
-    if basis.shape[1] == 0 or not blocks:
-        return basis
-    applied = [op @ basis for op, _ in blocks]
-    gram = sum(np.real(M.conj().T @ M) for M in applied)
-    scale = float(np.sqrt(sum(bound**2 for _, bound in blocks)))
-    n = basis.shape[0]
-    coefficients, _ = restricted_nullspace(
-        0.5 * (gram + gram.T),
-        lambda X: [M @ X for M in applied],
-        (n * len(blocks), n),
-        tol,
-        label,
-        scale,
-    )
-    return basis @ coefficients
-
-
-def _split_blocks(monomial: Monomial):
-    blocks = monomial.constraint_blocks()
-    discrete = monomial.group.num_discrete_generators
-    return blocks[:discrete], blocks[discrete:]
-
-
-def _dense_bytes(n: int, blocks: int) -> float:
-    """Peak memory of `_dense`: the stacked constraint ``(blocks n, n)`` and ``n x n`` work.
-
-    Measured (tracemalloc) at about ``8 n^2 (blocks + 5)`` bytes (stacked blocks, the
-    identity, one block's product, the Gram matrix and the eigensolver's work arrays);
-    the estimate keeps a margin of three more ``n x n`` arrays.
-    """
-    return 8.0 * n * n * (blocks + 8)
-
-
-def _dense(monomial: Monomial, tol, label):
-    n = monomial.size
-    blocks = monomial.constraint_blocks()
-    check_memory(_dense_bytes(n, len(blocks)), f"the dense solve of {label} (size {n})")
-    stacked = np.empty((len(blocks) * n, n))
-    identity = np.eye(n)
-    for k, (op, _) in enumerate(blocks):
-        stacked[k * n : (k + 1) * n] = op @ identity
-    del identity
-    gram = stacked.T @ stacked
-    coefficients, _ = restricted_nullspace(
-        0.5 * (gram + gram.T), lambda X: [stacked @ X], stacked.shape, tol, label
-    )
-    return coefficients
-
-
-def _orbit_bytes(monomial: Monomial, permutations) -> float:
-    """Peak memory of the orbit graph (`orbit_basis`, `orbit_count`) on this tensor type.
-
-    Measured (tracemalloc): about ``s * (30 + 64 M)`` bytes per coordinate for ``M``
-    generators, with ``s = 2`` when a sign occurs (every tuple is tracked twice) and 1
-    otherwise; the estimate ``s * (40 + 64 M)`` keeps a small margin above that.
-    """
-    signed = 2 if any(np.any(signs < 0) for slots in permutations for _, signs in slots) else 1
-    return 8.0 * monomial.size * signed * (5 + 8 * len(permutations))
-
-
-def _orbits(monomial: Monomial, permutations, tol, label):
-    n = monomial.size
-    check_memory(_orbit_bytes(monomial, permutations), f"the orbit solve of {label} (size {n})")
-    basis = orbit_basis(permutations, monomial.slot_sizes)
-    if not monomial.group.lie_dimension:
-        return basis
-    _, lie_blocks = _split_blocks(monomial)
-    check_memory(
-        8.0 * n * basis.shape[1] * (len(lie_blocks) + 2), f"imposing the algebra on {label}"
-    )
-    return _impose(basis.toarray(), lie_blocks, tol, label)
-
-
-def _weights(monomial: Monomial, eigen, tol, label):
-    n = monomial.size
-    check_memory(16.0 * n * 3, f"the weight-space solve of {label} (size {n})")
-    zero = zero_weight_count(eigen, monomial.duals)
-    check_memory(
-        16.0 * (3 * zero * zero + 4 * n * min(zero, 64)),
-        f"the weight-space solve of {label} (size {n}, {zero} zero weights)",
-    )
-    basis = weight_space_basis(monomial.group.lie_algebra, eigen, monomial.duals, tol, label)
-    discrete_blocks, _ = _split_blocks(monomial)
-    return _impose(basis, discrete_blocks, tol, label)
-
-
-def _iterative(monomial: Monomial, tol, label):
-    n = monomial.size
-    check_memory(8.0 * n * 256, f"the iterative solve of {label} (size {n})")
-    constraint = Stacked([op for op, _ in monomial.constraint_blocks()])
-    return iterative_nullspace(constraint, tol, label)
-
-
-def _choose(monomial: Monomial, permutations, eigen) -> str:
-    group = monomial.group
-    has_lie = group.lie_dimension > 0
-    if permutations is not None and not has_lie:
-        return "orbits"
-    if monomial.size <= DENSE_MAX_SIZE:
-        return "dense"
-    if has_lie and eigen is not None:
-        if permutations:
-            check_memory(
-                _orbit_bytes(monomial, permutations),
-                f"counting the orbits of {monomial!r} (size {monomial.size})",
-            )
-        if permutations and orbit_count(permutations, monomial.slot_sizes) < zero_weight_count(
-            eigen, monomial.duals
-        ):
-            return "orbits"
-        return "weights"
-    if permutations:  # non-empty: orbits first, then the algebra on their span
-        return "orbits"
-    blocks = group.lie_dimension + group.num_discrete_generators
-    if _dense_bytes(monomial.size, blocks) <= min(memory_limit_bytes(), 2**30):
-        return "dense"
-    return "iterative"
-
-
-def _solve(monomial: Monomial, tol, strategy: str):
-    group, n = monomial.group, monomial.size
-    label = repr(monomial)
-    check_memory(16.0 * n, f"any solve of {label} (size {n})")  # before any O(n) array
-    if not group.lie_dimension and not group.num_discrete_generators:
-        return scipy.sparse.csc_array(scipy.sparse.eye(n, format="csc")), "orbits"
-    permutations = monomial.slot_permutations()
-    has_lie = group.lie_dimension > 0
-    small = monomial.size <= DENSE_MAX_SIZE and not (permutations is not None and not has_lie)
-    eigen = None  # a generic eigenbasis is needed only to weigh or run the weight strategy
-    if (
-        has_lie
-        and monomial.is_vector_power
-        and (strategy == "weights" or (strategy == "auto" and not small))
-    ):
-        eigen = generic_eigenbasis(group.lie_algebra)
-    chosen = _choose(monomial, permutations, eigen) if strategy == "auto" else strategy
-    if chosen == "orbits":
-        if permutations is None:
-            raise ValueError(
-                "strategy 'orbits' needs signed-permutation discrete generators; "
-                f"{label} has others."
-            )
-        return _orbits(monomial, permutations, tol, label), chosen
-    if chosen == "weights":
-        if eigen is None:
-            raise ValueError(
-                "strategy 'weights' needs a tensor type of V and V.T of a group whose Lie "
-                f"algebra has a diagonalisable generic element; {label} is not one."
-            )
-        return _weights(monomial, eigen, tol, label), chosen
-    if chosen == "dense":
-        return _dense(monomial, tol, label), chosen
-    return _iterative(monomial, tol, label), chosen
+    """A relative singular-value cut-off in (0, 1), or None for the default rule."""
+    return check_real(tol, "tol", above=0, below=1, optional=True)
 
 
 @contextlib.contextmanager
@@ -349,52 +191,40 @@ def _load_verified(monomial: Monomial, key: str, tol, label: str):
         residual = verify_basis(monomial, basis, tol, label)
     except RuntimeError:
         return None, None, None
-    if scipy.sparse.issparse(basis) and not monomial.group.lie_dimension:
+    if basis.kind == "orbit" and not monomial.group.lie_dimension:
         # orbit indicators: exact, so the count of consistent orbits is the dimension
         permutations = monomial.slot_permutations()
         if permutations is None:
             return None, None, None
-        complete = basis.shape[1] == orbit_count(permutations, monomial.slot_sizes)
+        complete = basis.rank == orbit_count(permutations, monomial.slot_sizes)
     else:
         complete = missing_invariant(monomial, basis) <= COMPLETENESS_RTOL
     return (basis, used, residual) if complete else (None, None, None)
 
 
-def _factor_basis(monomial: Monomial, parts, tol, key: str):
+def _factor_basis(monomial: Monomial, parts, tol, key: str) -> Basis:
     """Kronecker product of the factors' bases (each solved once, with its own strategy).
 
     For atoms of different factors of a direct product the invariants of the tensor
     product are the tensor product of each factor's invariants; the atoms are sorted by
     factor, so in the row-major layout the basis is ``kron(B_1, ..., B_k)``: orthonormal,
-    canonical when the factors' bases are, and sparse when some factor is (orbit
-    indicators) and the product has at most a quarter of its entries non-zero. The joint
-    constraint is never built.
+    canonical when the factors' bases are, in orbit form when every factor is and a lazy
+    Kronecker form otherwise. The joint constraint is never built.
     """
     start = time.perf_counter()
     bases = [monomial_basis(part, tol, "auto") for _, part in parts]
     reports = tuple(_REPORTS[_key(part, tol, "auto")] for _, part in parts)
-    total = int(np.prod([b.shape[1] for b in bases]))
-    nnz = int(np.prod([b.nnz if scipy.sparse.issparse(b) else b.size for b in bases]))
-    sparse = any(scipy.sparse.issparse(b) for b in bases) and nnz <= 0.25 * monomial.size * total
-    if sparse:  # orbit factors keep the product sparse (a dense factor is stored densely)
-        check_memory(20.0 * nnz, f"the factor-wise basis of {monomial!r}")
-        basis = scipy.sparse.csc_array(bases[0])
-        for factor in bases[1:]:
-            basis = scipy.sparse.kron(basis, scipy.sparse.csc_array(factor), format="csc")
-        basis = scipy.sparse.csc_array(basis)
-    else:
-        check_memory(8.0 * monomial.size * total, f"the factor-wise basis of {monomial!r}")
-        basis = bases[0].toarray() if scipy.sparse.issparse(bases[0]) else bases[0]
-        for factor in bases[1:]:
-            factor = factor.toarray() if scipy.sparse.issparse(factor) else factor
-            basis = np.kron(basis, factor)
-        basis.setflags(write=False)
+    if all(b.kind == "orbit" for b in bases):  # orbit form: a column and a value per entry
+        check_memory(16.0 * monomial.size, f"the factor-wise basis of {monomial!r}")
+    basis = bases[0]
+    for factor in bases[1:]:
+        basis = basis.kron(factor)
     cache.memory[key] = basis
     residual = max((report.residual for report in reports), default=0.0)
     _REPORTS[key] = SolveReport(
         monomial,
         monomial.size,
-        basis.shape[1],
+        basis.rank,
         "factors",
         time.perf_counter() - start,
         residual,
@@ -409,8 +239,8 @@ def _key(monomial: Monomial, tol, strategy: str) -> str:
 
 
 # ---------------------------------------------------------------------------- public API
-def monomial_basis(monomial: Monomial, tol: float | None = None, strategy: str = "auto"):
-    """Orthonormal invariant basis ``(monomial.size, r)`` of one tensor type, cached.
+def monomial_basis(monomial: Monomial, tol: float | None = None, strategy: str = "auto") -> Basis:
+    """Orthonormal invariant `Basis` ``(monomial.size, r)`` of one tensor type, cached.
 
     Args:
         monomial: a tensor type from a canonical form (bound to its group).
@@ -418,10 +248,11 @@ def monomial_basis(monomial: Monomial, tol: float | None = None, strategy: str =
         strategy: one of `STRATEGIES`.
 
     Returns:
-        float64 ``(monomial.size, r)`` with orthonormal columns: a read-only numpy array in
-        the canonical form of `emlp_core.nullspace.canonical_basis` (the same columns
-        whatever the strategy, machine or thread count), or a ``scipy.sparse.csc_array`` of
-        normalised orbit indicators for the pure orbit strategy.
+        a `Basis` with orthonormal float64 columns: in orbit form (normalised orbit
+        indicators) for the pure orbit strategy and for factor-wise products of orbit
+        bases, otherwise dense, in the canonical form of
+        `emlp_core.nullspace.canonical_basis` (the same columns whatever the strategy,
+        machine or thread count).
 
     Raises:
         ValueError: for a bad ``tol`` or ``strategy``, a strategy that does not apply, or a
@@ -455,17 +286,15 @@ def monomial_basis(monomial: Monomial, tol: float | None = None, strategy: str =
         with _progress(f"solving {label} (size {monomial.size})", monomial.size):
             basis, used = _solve(monomial, tol, strategy)
         source = "solved"
-        if not scipy.sparse.issparse(basis):
-            basis = canonical_basis(np.ascontiguousarray(basis, dtype=np.float64))
+        if not isinstance(basis, Basis):
+            basis = Basis.from_dense(canonical_basis(np.ascontiguousarray(basis, np.float64)))
         residual = verify_basis(monomial, basis, tol, label)
         if time.perf_counter() - start >= cache.STORE_MIN_SECONDS:
             cache.store(key, basis, used)
-    if not scipy.sparse.issparse(basis):
-        basis.setflags(write=False)
     cache.memory[key] = basis
     seconds = time.perf_counter() - start
     _REPORTS[key] = SolveReport(
-        monomial, monomial.size, basis.shape[1], used, seconds, residual, source
+        monomial, monomial.size, basis.rank, used, seconds, residual, source
     )
     return basis
 
@@ -473,18 +302,20 @@ def monomial_basis(monomial: Monomial, tol: float | None = None, strategy: str =
 def equivariant_basis(
     rep: Rep, *, strategy: str = "auto", tol: float | None = None, sparse: bool | None = None
 ):
-    """Orthonormal basis of the invariant vectors of a bound representation.
+    """Orthonormal basis of the invariant vectors of a bound representation, as an array.
 
     For ``rep = A >> B`` the columns are the flattened equivariant weight matrices
     ``(B.size(), A.size())``. Each distinct tensor type of the canonical form is solved once
-    (strategies in the module docstring) and placed at every copy.
+    (`monomial_basis`, strategies in the module docstring) and its `Basis` placed at every
+    copy.
 
     Args:
         rep: a representation bound to a group.
         strategy: ``"auto"`` or a strategy to force for every type (see `STRATEGIES`).
         tol: relative singular-value cut-off in (0, 1); ``None`` for the default rule.
         sparse: return a ``scipy.sparse.csc_array`` (True), a numpy array (False), or
-            sparse exactly when every type was solved by orbits (None).
+            sparse exactly when every type's `Basis` suits it (`Basis.is_sparse`: orbit
+            form, or a Kronecker form at most a quarter non-zero) (None).
 
     Returns:
         float64 ``(rep.size(), r)`` with orthonormal columns spanning exactly the invariants,
@@ -504,43 +335,41 @@ def equivariant_basis(
         >>> bool(np.allclose(basis[:, 0].reshape(3, 3), np.eye(3) / np.sqrt(3)))
         True
     """
-    if not isinstance(rep, Rep):
+    if not callable(getattr(rep, "canonical_form", None)):
         raise TypeError(f"equivariant_basis takes a Rep; got {type(rep).__name__}.")
-    if sparse is not None and not isinstance(sparse, (bool, np.bool_)):
-        raise TypeError(f"sparse must be True, False or None; got {sparse!r}.")
+    sparse = None if sparse is None else check_bool(sparse, "sparse")
     form = rep.canonical_form()
     types = form
     if len(form) > 1 and rep.size() >= PROGRESS_MIN_SIZE:  # small requests: a bar costs ms
         types = tqdm(form, desc="solving bases", delay=PROGRESS_DELAY_S, leave=False)
     bases = [monomial_basis(summand.monomial, tol, strategy) for summand in types]
-    all_sparse = all(scipy.sparse.issparse(b) for b in bases)
-    as_sparse = all_sparse if sparse is None else bool(sparse)
+    as_sparse = all(b.is_sparse for b in bases) if sparse is None else bool(sparse)
     n = rep.size()
-    total = sum(s.multiplicity * b.shape[1] for s, b in zip(form, bases, strict=True))
-    rows, cols, vals = [], [], []
-    column = 0
-    for (_, positions), basis in zip(form, bases, strict=True):
-        local = scipy.sparse.coo_array(basis)
-        copies, r = positions.shape[0], basis.shape[1]
-        offsets = column + r * np.arange(copies)
-        rows.append(positions[:, local.row].ravel())
-        cols.append((offsets[:, None] + local.col[None, :]).ravel())
-        vals.append(np.tile(local.data, copies))
-        column += copies * r
-    nnz = sum(v.size for v in vals)
+    total = sum(s.multiplicity * b.rank for s, b in zip(form, bases, strict=True))
     if as_sparse:
+        nnz = sum(s.multiplicity * b.nnz for s, b in zip(form, bases, strict=True))
         check_memory(20.0 * nnz, f"the sparse basis of {rep!r}")
     else:
         check_memory(8.0 * n * total, f"the dense basis of {rep!r} ({n} x {total})")
+    rows, cols, vals = [], [], []
+    column = 0
+    for (_, positions), basis in zip(form, bases, strict=True):
+        row, col, val = basis.entries()
+        copies, r = positions.shape[0], basis.rank
+        offsets = column + r * np.arange(copies)
+        rows.append(positions[:, row].ravel())
+        cols.append((offsets[:, None] + col[None, :]).ravel())
+        vals.append(np.tile(val, copies))
+        column += copies * r
     empty = np.zeros(0, np.int64)
-    result = scipy.sparse.csc_array(
-        (
-            np.concatenate(vals) if vals else np.zeros(0),
-            (np.concatenate(rows) if rows else empty, np.concatenate(cols) if cols else empty),
-        ),
-        shape=(n, total),
-    )
-    return result if as_sparse else result.toarray()
+    rows_all = np.concatenate(rows) if rows else empty
+    cols_all = np.concatenate(cols) if cols else empty
+    vals_all = np.concatenate(vals) if vals else np.zeros(0)
+    if as_sparse:
+        return scipy.sparse.csc_array((vals_all, (rows_all, cols_all)), shape=(n, total))
+    dense = np.zeros((n, total))
+    dense[rows_all, cols_all] = vals_all
+    return dense
 
 
 def equivariant_projector(rep: Rep, **kwargs) -> scipy.sparse.linalg.LinearOperator:

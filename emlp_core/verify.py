@@ -1,7 +1,7 @@
 """Checks every basis must pass before it is used or cached: sound, orthonormal, complete.
 
 * **Sound**: each constraint block maps the basis to (nearly) zero, relative to the
-  block's norm bound (`constraint_residual`); a sparse orbit basis is checked exactly
+  block's norm bound (`constraint_residual`); an orbit-form basis is checked exactly
   against each signed permutation.
 * **Orthonormal**: ``Q^T Q = I`` to ``1e-9``.
 * **Complete** (`missing_invariant`): no invariant is left out. The invariant part of a
@@ -17,9 +17,9 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse
 import scipy.sparse.linalg
 
+from emlp_core.basis import Basis
 from emlp_core.canonical import Monomial
 from emlp_core.operators import Stacked
 from emlp_core.orbits import tuple_images
@@ -31,42 +31,45 @@ COMPLETENESS_RTOL = 1e-6  # largest relative invariant part left outside an acce
 _LSMR_TOL = 1e-12  # the invariant part is then accurate far below COMPLETENESS_RTOL
 
 
-def _sparse_residual(monomial: Monomial, basis) -> float:
-    """Exact check of a sparse orbit basis: each signed permutation must map it to itself."""
+def _orbit_residual(monomial: Monomial, basis: Basis) -> float:
+    """Exact check of an orbit-form basis: each signed permutation must map it to itself.
+
+    ``rho(g) e_i = s_i e_{p(i)}`` maps coordinate ``i``'s entry ``v_i`` of column ``c_i`` to
+    coordinate ``p(i)``, where the basis must hold ``s_i v_i`` in the same column.
+    """
     residual = 0.0
-    coo = scipy.sparse.coo_array(basis)
+    column, value = basis.column, basis.value
     for slots in monomial.slot_permutations():
         image, sign = tuple_images(slots, monomial.slot_sizes)
-        moved = scipy.sparse.csc_array(
-            (coo.data * sign[coo.row], (image[coo.row], coo.col)), shape=basis.shape
+        moved = sign * value
+        same = column[image] == column
+        difference = np.where(
+            same, np.abs(value[image] - moved), np.maximum(np.abs(value[image]), np.abs(moved))
         )
-        difference = abs(moved - basis)  # scipy.sparse max() takes no `initial`
-        residual = max(residual, float(difference.max()) if difference.nnz else 0.0)
+        residual = max(residual, float(difference.max(initial=0.0)))
     return residual
 
 
-def constraint_residual(monomial: Monomial, basis) -> float:
+def constraint_residual(monomial: Monomial, basis: Basis) -> float:
     """Largest relative residual ``||C_i Q||_F / (bound_i sqrt(r))`` over the blocks."""
-    if basis.shape[1] == 0:
+    if basis.rank == 0:
         return 0.0
-    if scipy.sparse.issparse(basis):
+    if basis.kind == "orbit" and monomial.slot_permutations() is not None:
         # exact check of the discrete part; a Lie algebra is checked on the dense form
-        residual = _sparse_residual(monomial, basis)
-        if not monomial.group.lie_dimension:
-            return residual
+        residual = _orbit_residual(monomial, basis)
         discrete = monomial.group.num_discrete_generators
         blocks = monomial.constraint_blocks()[discrete:]
-        dense = basis.toarray() if blocks else None
     else:
-        residual, blocks, dense = 0.0, monomial.constraint_blocks(), basis
+        residual, blocks = 0.0, monomial.constraint_blocks()
+    dense = basis.toarray() if blocks else None
     for op, bound in blocks:
         if bound > 0:
             norm = float(np.linalg.norm(op @ dense))
-            residual = max(residual, norm / (bound * np.sqrt(basis.shape[1])))
+            residual = max(residual, norm / (bound * np.sqrt(basis.rank)))
     return residual
 
 
-def missing_invariant(monomial: Monomial, basis, seed: int = 0) -> float:
+def missing_invariant(monomial: Monomial, basis: Basis, seed: int = 0) -> float:
     """Relative size of the invariant part of a seeded random vector outside ``span(basis)``.
 
     Near zero (LSMR accuracy) for a complete basis; of order one when an invariant is
@@ -76,10 +79,10 @@ def missing_invariant(monomial: Monomial, basis, seed: int = 0) -> float:
         >>> from groups import SO
         >>> from emlp_core import V
         >>> monomial = (V**2)(SO(3)).canonical_form()[0].monomial
-        >>> identity = np.eye(3).reshape(9, 1) / np.sqrt(3)
+        >>> identity = Basis.from_dense(np.eye(3).reshape(9, 1) / np.sqrt(3))
         >>> bool(missing_invariant(monomial, identity) < 1e-8)
         True
-        >>> bool(missing_invariant(monomial, np.zeros((9, 0))) > 0.1)
+        >>> bool(missing_invariant(monomial, Basis.from_dense(np.zeros((9, 0)))) > 0.1)
         True
     """
     n = monomial.size
@@ -92,23 +95,18 @@ def missing_invariant(monomial: Monomial, basis, seed: int = 0) -> float:
             constraint, constraint @ trial, atol=_LSMR_TOL, btol=_LSMR_TOL, maxiter=20 * n + 100
         )[0]
         invariant = trial - row_part
-    outside = invariant - np.ravel(basis @ (basis.T @ invariant))
+    outside = invariant - basis.project(invariant)
     return float(np.linalg.norm(outside) / np.linalg.norm(trial) * np.sqrt(n))
 
 
-def verify_basis(monomial: Monomial, basis, tol: float | None, label: str) -> float:
+def verify_basis(monomial: Monomial, basis: Basis, tol: float | None, label: str) -> float:
     """Checks soundness and orthonormality; returns the relative residual.
 
     Raises:
         RuntimeError: when the residual exceeds ``max(VERIFY_RTOL, 10 tol)`` or the columns
             are not orthonormal.
     """
-    if basis.shape[1]:
-        gram = basis.T @ basis
-        gram = gram.toarray() if scipy.sparse.issparse(gram) else gram
-        orthonormality = float(np.abs(gram - np.eye(gram.shape[0])).max())
-    else:
-        orthonormality = 0.0
+    orthonormality = basis.gram_error()
     residual = constraint_residual(monomial, basis)
     limit = max(VERIFY_RTOL, 10.0 * (tol or 0.0))
     if not residual <= limit or not orthonormality <= 1e-9:

@@ -6,8 +6,9 @@ already is canonical, as for `uniform_rep`), so every per-type operation is a sl
 reshape, never a gather.
 
 `LinearBasis` holds, for each pair of tensor types (output type ``b``, input type ``a``),
-the equivariant basis of ``Hom(A_a, B_b)`` reshaped to ``(s_b, s_a, r)``; the weight matrix
-is one einsum per block type over all channel copies.
+the solver's `emlp_core.basis.Basis` of ``Hom(A_a, B_b)`` as a `WeightBlock`: matrices
+``(s_b, s_a, r)`` for a dense basis (one einsum per block type over all channel copies), or
+a coefficient index per matrix entry for an orbit-form basis (one gather).
 
 `BilinearBasis` pairs channel copies of types ``c`` and ``a`` where ``c`` is the type of
 ``B_b ⊗ A_a^*``: a copy of ``c``, read as a matrix ``(s_b, s_a)``, maps a copy of ``a`` to
@@ -22,15 +23,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse
 
 from emlp_core import Rep, Summand
-from emlp_core.solver import equivariant_basis, monomial_basis
+from emlp_core.basis import Basis
+from emlp_core.canonical import atom_product, hom_type
+from emlp_core.solver import monomial_basis
 from groups.caching import cached
-from layers.checks import check_int, check_real, check_rep, check_reps
+from layers.checks import check_reps
 
 __all__ = [
     "Layout",
+    "WeightBlock",
     "LinearBasis",
     "BilinearPath",
     "BilinearBasis",
@@ -38,10 +41,6 @@ __all__ = [
     "linear_basis",
     "bilinear_basis",
     "type_name",
-    "check_rep",
-    "check_reps",
-    "check_int",
-    "check_real",
 ]
 
 
@@ -93,13 +92,52 @@ def type_name(summand: Summand) -> str:
         >>> [type_name(s) for s in (V + V**2)(SO(3)).canonical_form()]
         ['V', 'V**2']
     """
-    return summand.monomial.rep()._expression()
+    return summand.monomial.expression()
 
 
-def _hom_basis(source: Summand, target: Summand) -> np.ndarray:
-    """Basis of Hom(source type, target type) as ``(s_target, s_source, r)``."""
-    basis = equivariant_basis(source.monomial.rep() >> target.monomial.rep(), sparse=False)
-    return basis.reshape(target.monomial.size, source.monomial.size, -1)
+@dataclass(frozen=True, eq=False)
+class WeightBlock:
+    """The equivariant maps from one tensor type to another, ready for a layer.
+
+    A map is ``sum_k c[k] Q[:, :, k]`` for coefficients ``c (rank,)``. The basis is held
+    in the form the solver gave it (`emlp_core.basis.Basis`):
+
+    Attributes:
+        rank: number of basis maps ``r``.
+        matrices: float64 ``(s_out, s_in, r)`` for a dense basis, else None.
+        index: int32 ``(s_out, s_in)`` for an orbit-form basis: entry ``(i, j)`` of the map
+            is ``value[i, j] * c[index[i, j]]`` (``index == r``: always zero); else None.
+        value: float64 ``(s_out, s_in)`` for an orbit-form basis, else None.
+    """
+
+    rank: int
+    matrices: np.ndarray | None
+    index: np.ndarray | None
+    value: np.ndarray | None
+
+    @classmethod
+    def from_basis(cls, basis: Basis, s_out: int, s_in: int) -> WeightBlock:
+        """Reads a `Basis` of ``Hom`` in its ``(s_out, s_in)`` row-major layout."""
+        if basis.kind == "orbit":
+            index = basis.column.reshape(s_out, s_in).astype(np.int32)
+            return cls(basis.rank, None, index, basis.value.reshape(s_out, s_in))
+        return cls(basis.rank, basis.dense.reshape(s_out, s_in, basis.rank), None, None)
+
+
+def hom_block(source: Summand, target: Summand) -> WeightBlock:
+    """The `WeightBlock` of ``Hom(source type, target type)``.
+
+    Example:
+        >>> from groups import S
+        >>> from emlp_core import V
+        >>> (vector,) = V(S(4)).canonical_form()
+        >>> block = hom_block(vector, vector)  # identity and all-ones: an orbit basis
+        >>> block.rank, block.index.shape, block.matrices is None
+        (2, (4, 4), True)
+    """
+    hom = hom_type(source.monomial, target.monomial)
+    basis = monomial_basis(hom.monomial).permute_rows(hom.positions[0])
+    return WeightBlock.from_basis(basis, target.monomial.size, source.monomial.size)
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,12 +146,8 @@ class LinearBasis:
 
     Attributes:
         inputs, outputs: canonical layouts of the two reps.
-        blocks: ``{(b, a): Q}`` with ``Q`` float64 ``(s_b, s_a, r)``, only nonzero blocks.
+        blocks: ``{(b, a): WeightBlock}`` for the pairs of types with a nonzero rank.
         biases: ``{b: U}`` with ``U`` float64 ``(s_b, r_b)``: invariant vectors of type b.
-        gathers: ``{(b, a): (index, value)}`` for blocks whose basis has at most one
-            nonzero per matrix entry (orbit bases of permutation groups): entry ``(i, j)``
-            is ``value[i, j] * coefficient[index[i, j]]`` (``index == r`` means zero), so
-            the block is a gather instead of a product with ``Q``.
     """
 
     rep_in: Rep
@@ -122,7 +156,6 @@ class LinearBasis:
     outputs: Layout
     blocks: dict
     biases: dict
-    gathers: dict
 
     def parameter_specs(self, gain: float = 1.0) -> list[tuple[str, tuple[int, ...], float]]:
         """``(name, shape, init stddev)`` of every parameter; stddev 0 means zeros.
@@ -138,11 +171,11 @@ class LinearBasis:
         """
         ins, outs = self.inputs.types, self.outputs.types
         fans: dict[int, float] = {}
-        for (b, a), Q in self.blocks.items():
-            fans[b] = fans.get(b, 0.0) + ins[a].multiplicity * Q.shape[2] / Q.shape[0]
+        for (b, a), block in self.blocks.items():
+            fans[b] = fans.get(b, 0.0) + ins[a].multiplicity * block.rank / outs[b].monomial.size
         specs = []
-        for (b, a), Q in self.blocks.items():
-            shape = (outs[b].multiplicity, ins[a].multiplicity, Q.shape[2])
+        for (b, a), block in self.blocks.items():
+            shape = (outs[b].multiplicity, ins[a].multiplicity, block.rank)
             specs.append((self.weight_name(b, a), shape, float(np.sqrt(gain / fans[b]))))
         for b, U in self.biases.items():
             specs.append((self.bias_name(b), (outs[b].multiplicity, U.shape[1]), 0.0))
@@ -177,28 +210,15 @@ def _linear_basis(rep_in: Rep, rep_out: Rep) -> LinearBasis:
     blocks = {}
     for b, target in enumerate(outputs.types):
         for a, source in enumerate(inputs.types):
-            Q = _hom_basis(source, target)
-            if Q.shape[2]:
-                blocks[(b, a)] = Q
+            block = hom_block(source, target)
+            if block.rank:
+                blocks[(b, a)] = block
     biases = {}
     for b, target in enumerate(outputs.types):
         U = monomial_basis(target.monomial)
-        U = U.toarray() if scipy.sparse.issparse(U) else np.asarray(U)
-        if U.shape[1]:
-            biases[b] = U
-    gathers = {key: g for key, Q in blocks.items() if (g := _as_gather(Q)) is not None}
-    return LinearBasis(rep_in, rep_out, inputs, outputs, blocks, biases, gathers)
-
-
-def _as_gather(Q: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """``(index, value)`` when every entry of ``Q (s_b, s_a, r)`` lies in at most one column."""
-    rank = Q.shape[2]
-    nonzero = np.abs(Q) > 1e-12 * np.abs(Q).max(initial=1.0)
-    if rank < 2 or np.any(nonzero.sum(axis=2) > 1):
-        return None
-    index = np.where(nonzero.any(axis=2), np.argmax(nonzero, axis=2), rank)
-    value = np.take_along_axis(Q, np.minimum(index, rank - 1)[..., None], axis=2)[..., 0]
-    return index.astype(np.int32), np.where(index < rank, value, 0.0)
+        if U.rank:
+            biases[b] = U.toarray()
+    return LinearBasis(rep_in, rep_out, inputs, outputs, blocks, biases)
 
 
 @dataclass(frozen=True, eq=False)
@@ -310,7 +330,7 @@ def _bilinear_basis(rep_in: Rep, rep_out: Rep) -> BilinearBasis:
     paths: dict[int, list[BilinearPath]] = {}
     for b, target in enumerate(outputs.types):
         for a, source in enumerate(types):
-            (matrix_type,) = (target.monomial.rep() * source.monomial.rep().T).canonical_form()
+            matrix_type = hom_type(source.monomial, target.monomial)
             c = index_of.get(matrix_type.monomial)
             if c is None or source.monomial.degree == 0:
                 continue  # products with a scalar factor: the gated nonlinearity's job
@@ -323,7 +343,7 @@ def _bilinear_basis(rep_in: Rep, rep_out: Rep) -> BilinearBasis:
             second = types[a]
             if first.monomial.degree == 0 or second.monomial.degree == 0:
                 continue  # a scalar times a tensor is already a "contract" path
-            (product,) = (first.monomial.rep() * second.monomial.rep()).canonical_form()
+            product = atom_product(first.monomial.atoms + second.monomial.atoms, rep_in.group)
             b = output_of.get(product.monomial)
             if b is None:
                 continue

@@ -207,16 +207,16 @@ def linear_weight(basis: LinearBasis, params: Params) -> jax.Array:
         row = []
         for b, target in enumerate(basis.outputs.types):
             width = target.multiplicity * target.monomial.size
-            Q = basis.blocks.get((b, a))
-            if Q is None:
+            weights = basis.blocks.get((b, a))
+            if weights is None:
                 row.append(jnp.zeros((height, width), dtype))
                 continue
             coefficients = coefficients_of[(b, a)]
-            gather = basis.gathers.get((b, a))
-            if gather is None:
-                block = jnp.einsum("nmr,ijr->mjni", coefficients, jnp.asarray(Q, dtype))
+            if weights.index is None:
+                Q = jnp.asarray(weights.matrices, dtype)
+                block = jnp.einsum("nmr,ijr->mjni", coefficients, Q)
             else:  # orbit basis: each entry is one coefficient times a constant
-                index, value = gather
+                index, value = weights.index, weights.value
                 padded = jnp.concatenate(
                     [coefficients, jnp.zeros((*coefficients.shape[:2], 1), dtype)], 2
                 )

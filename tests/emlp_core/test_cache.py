@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import scipy.sparse
 
 from emlp_core import V, equivariant_basis
 from emlp_core import cache as basis_cache
-from emlp_core.solver import clear_cache, solve_reports
+from emlp_core.basis import Basis
+from emlp_core.solver import clear_cache, monomial_basis, solve_reports
 from groups import SO, S
 
 REP = (V**4)(SO(3))
@@ -63,7 +63,8 @@ def test_a_readable_sparse_entry_with_wrong_content_is_rejected(cache_dir):
     rep = (V**3)(S(4))
     expected = equivariant_basis(rep)
     (entry,) = _entries(cache_dir)
-    basis_cache.store(entry.stem, scipy.sparse.csc_array(np.eye(64)[:, :5]), "orbits")
+    wrong = Basis.from_orbits(np.arange(64) % 6, np.where(np.arange(64) < 5, 1.0, 0.0), 5)
+    basis_cache.store(entry.stem, wrong, "orbits")  # e_0, ..., e_4: well formed, not invariant
     clear_cache()
     np.testing.assert_array_equal(equivariant_basis(rep).toarray(), expected.toarray())
     (report,) = solve_reports(rep)
@@ -133,7 +134,8 @@ def test_an_entry_holding_a_subset_of_the_columns_is_rejected(cache_dir, columns
     """Sound and orthonormal, but incomplete: the completeness check must refuse it."""
     expected = equivariant_basis(REP)
     (entry,) = _entries(cache_dir)
-    basis_cache.store(entry.stem, np.ascontiguousarray(expected[:, columns]), "weights")
+    subset = Basis.from_dense(np.ascontiguousarray(expected[:, columns]))
+    basis_cache.store(entry.stem, subset, "weights")
     clear_cache()
     np.testing.assert_allclose(equivariant_basis(REP), expected, atol=1e-12)
     (report,) = solve_reports(REP)
@@ -144,7 +146,10 @@ def test_a_sparse_entry_missing_an_orbit_is_rejected(cache_dir):
     rep = (V**3)(S(4))
     expected = equivariant_basis(rep)
     (entry,) = _entries(cache_dir)
-    basis_cache.store(entry.stem, expected[:, :4], "orbits")  # 4 of the 5 orbit indicators
+    (summand,) = rep.canonical_form()
+    basis = monomial_basis(summand.monomial)
+    column = np.where(basis.column < 4, basis.column, 4)  # 4 of the 5 orbit indicators
+    basis_cache.store(entry.stem, Basis.from_orbits(column, basis.value, 4), "orbits")
     clear_cache()
     assert equivariant_basis(rep).shape == expected.shape
     (report,) = solve_reports(rep)

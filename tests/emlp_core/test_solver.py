@@ -2,11 +2,12 @@ import time
 
 import numpy as np
 import pytest
-import scipy.sparse
 
 import emlp_core.solver as solver
+import emlp_core.strategies as strategies
 from benchmarks.paper_reference import BELL_NUMBERS, RIORDAN_NUMBERS
 from emlp_core import Scalar, T, V, equivariant_basis, equivariant_projector
+from emlp_core.basis import Basis
 from groups import SO, Group, O, S, Trivial, Z
 
 BELL = BELL_NUMBERS[:6]  # S(n) invariants of V**k, n >= k
@@ -19,7 +20,7 @@ def double_factorial(n: int) -> int:
 
 def assert_exact_invariant_basis(rep, basis, n_samples=4):
     """Checks by applying sampled group elements and generators, independently of the solver."""
-    basis = basis.toarray() if scipy.sparse.issparse(basis) else basis
+    basis = basis.toarray() if hasattr(basis, "toarray") else basis
     n = rep.size()
     assert basis.dtype == np.float64 and basis.shape[0] == n
     np.testing.assert_allclose(basis.T @ basis, np.eye(basis.shape[1]), atol=1e-12)
@@ -169,10 +170,17 @@ def test_tol_is_used_for_approximate_generators():
         equivariant_basis((V**2)(noisy))
 
 
-def test_basis_is_read_only_in_the_cache():
-    basis = solver.monomial_basis((V**2)(SO(3)).canonical_form()[0].monomial)
+@pytest.mark.parametrize("rep", [(V**2)(SO(3)), (V**2)(S(3))], ids=repr)
+def test_basis_is_read_only_in_the_cache(rep):
+    basis = solver.monomial_basis(rep.canonical_form()[0].monomial)
     with pytest.raises(ValueError):
-        basis[0, 0] = 1.0
+        basis.toarray()[0, 0] = 1.0
+    for array in (basis.dense, basis.column, basis.value):
+        if array is not None:
+            with pytest.raises(ValueError):
+                array[0] = 1
+    with pytest.raises(AttributeError):
+        basis.rank = 0
 
 
 @pytest.mark.parametrize(
@@ -231,16 +239,29 @@ def test_memory_is_checked_before_the_allocation_it_guards(monkeypatch, rep):
     assert peak <= limit_gb * 2**30  # refused before, not after, the large arrays
 
 
+def _first_coordinate() -> Basis:
+    """The orbit-form basis holding only e_0: not invariant under S(3) or SO(3)."""
+    return Basis.from_orbits(np.zeros(9, int), np.eye(9)[0], 1)
+
+
 @pytest.mark.parametrize(
     "rep, wrong",
     [
         ((V**2)(SO(3)), lambda good: np.eye(9)[:, :1]),  # not invariant
         ((V**2)(SO(3)), lambda good: 2.0 * good),  # not orthonormal
-        ((V**2)(SO(3)), lambda good: scipy.sparse.csc_array(np.eye(9)[:, :1])),  # sparse, algebra
-        ((V**2)(S(3)), lambda good: scipy.sparse.csc_array(np.eye(9)[:, :1])),  # sparse, discrete
-        ((V**2)(O(3)), lambda good: scipy.sparse.csc_array(np.eye(9)[:, [0]])),  # both
+        ((V**2)(SO(3)), lambda good: _first_coordinate()),  # orbit form, algebra
+        ((V**2)(S(3)), lambda good: _first_coordinate()),  # orbit form, discrete
+        ((V**2)(O(3)), lambda good: _first_coordinate()),  # both
+        ((V**2)(S(3)), lambda good: Basis.from_orbits(np.zeros(9), np.full(9, 0.5), 1)),  # norm 1.5
     ],
-    ids=["dense-residual", "orthonormality", "sparse-lie", "sparse-discrete", "sparse-both"],
+    ids=[
+        "dense-residual",
+        "orthonormality",
+        "orbit-lie",
+        "orbit-discrete",
+        "orbit-both",
+        "orbit-on",
+    ],
 )
 def test_a_strategy_result_that_is_wrong_is_refused_and_not_cached(monkeypatch, rep, wrong):
     monkeypatch.setenv("EMLP_CACHE_DIR", "off")
@@ -300,7 +321,7 @@ def test_the_dense_memory_estimate_covers_the_measured_peak(monkeypatch, rep):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    estimate = solver._dense_bytes(monomial.size, len(monomial.constraint_blocks()))
+    estimate = strategies.dense_bytes(monomial.size, len(monomial.constraint_blocks()))
     assert peak <= estimate <= 2.0 * peak
 
 
