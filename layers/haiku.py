@@ -22,30 +22,12 @@ from layers import core
 from layers import functional as F
 from layers.bases import bilinear_basis, layout, linear_basis
 from layers.checks import check_rep
-from layers.dynamics import (
-    DYNAMICS_ARGS_DOC,
-    dynamics_apply,
-    dynamics_init,
-    dynamics_plan,
-    hamiltonian,
-)
+from layers.dynamics import dynamics_apply, dynamics_init, dynamics_plan, hamiltonian
+from layers.frontend import MODULE_NAMES, dynamics_doc, module_doc
 from layers.hidden import gated
 from layers.standardize import Standardization, standardized
 
-__all__ = [
-    "Linear",
-    "BiLinear",
-    "GatedNonlinearity",
-    "EMLPBlock",
-    "EMLP",
-    "MLP",
-    "Standardize",
-    "EMLPH",
-    "MLPH",
-    "EMLPode",
-    "MLPode",
-    "num_params",
-]
+__all__ = list(MODULE_NAMES)
 
 
 def num_params(params: hk.Params) -> int:
@@ -103,14 +85,7 @@ class Linear(hk.Module):
     type>"``, initialised by `layers.functional.init_params` (``init_gain``: see
     `layers.bases.LinearBasis.parameter_specs`).
 
-    Args:
-        rep_in, rep_out: representations bound to one group, each of size ``>= 1``.
-        init_gain: a positive finite real number.
-
-    Raises:
-        TypeError: a rep is not a `Rep`; on call, ``x`` is not a real floating array.
-        ValueError: a rep is unbound or of size 0, the groups differ, ``init_gain`` is not
-            a positive finite real; on call, ``x.shape[-1] != rep_in.size()``.
+    {args}
 
     Example:
         >>> import jax, jax.numpy as jnp, haiku as hk
@@ -142,8 +117,7 @@ class BiLinear(hk.Module):
 
     See `layers.bases.bilinear_basis` for which channels are multiplied.
 
-    Raises:
-        TypeError, ValueError: as `Linear` (bad reps; on call, bad ``x``).
+    {args}
     """
 
     def __init__(self, rep_in: Rep, rep_out: Rep, name: str | None = None):
@@ -161,10 +135,7 @@ class GatedNonlinearity(hk.Module):
 
     Scalars get swish; every other copy is scaled by the sigmoid of its gate scalar.
 
-    Raises:
-        TypeError: ``rep`` is not a `Rep`; on call, ``values`` is not a real floating array.
-        ValueError: ``rep`` is unbound or of size 0; on call,
-            ``values.shape[-1] != gated(rep).size()``.
+    {args}
     """
 
     def __init__(self, rep: Rep, name: str | None = None):
@@ -181,13 +152,7 @@ class GatedNonlinearity(hk.Module):
 class EMLPBlock(hk.Module):
     """``Linear(rep_in, gated(rep_out))``, a residual `BiLinear`, then `GatedNonlinearity`.
 
-    Args:
-        rep_in, rep_out: bound representations (the block outputs ``rep_out``).
-        init_gain: init gain of the linear layer: 1 for standardised inputs,
-            `layers.core.DEFAULT_HIDDEN_GAIN` when the input comes out of another block.
-
-    Raises:
-        TypeError, ValueError: as `Linear` (bad reps or ``init_gain``; on call, bad ``x``).
+    {args}
     """
 
     def __init__(self, rep_in: Rep, rep_out: Rep, init_gain: float = 1.0, name: str | None = None):
@@ -209,23 +174,7 @@ class EMLP(hk.Module):
 
     ``num_layers`` `EMLPBlock`s on hidden representations, then a final `Linear`.
 
-    Args:
-        rep_in, rep_out: representations (bound or unbound; they are bound to ``group``),
-            each of size ``>= 1``.
-        group: the symmetry group.
-        ch: hidden size: a positive int (see `layers.uniform_rep`), a Rep of size ``>= 1``,
-            or a sequence of ``num_layers`` of them.
-        num_layers: number of hidden blocks, ``>= 0``.
-        init_gain: init gain of every linear layer fed by a gated nonlinearity:
-            `layers.core.DEFAULT_HIDDEN_GAIN` (1) or `layers.core.VARIANCE_PRESERVING_GAIN`
-            (3), a positive finite real.
-
-    Raises:
-        TypeError: ``group`` is not a `groups.Group` or a rep not a `Rep`; on call, ``x``
-            is not a real floating array.
-        ValueError: a rep has size 0 or is bound to another group; ``ch``, ``num_layers``
-            or ``init_gain`` is out of range or of the wrong type; on call,
-            ``x.shape[-1] != rep_in.size()``.
+    {args}
 
     Example:
         >>> import jax, jax.numpy as jnp, haiku as hk
@@ -265,12 +214,7 @@ class MLP(hk.Module):
     ``num_layers`` hidden layers of width ``ch``, each followed by swish, then a linear
     output layer (initialisation: `layers.core.mlp_init`).
 
-    Raises:
-        TypeError: ``group`` is not a `groups.Group` or a rep not a `Rep`; on call, ``x``
-            is not a real floating array.
-        ValueError: a rep has size 0 or is bound to another group; ``ch`` or
-            ``num_layers`` is out of range or not an int; on call,
-            ``x.shape[-1] != rep_in.size()``.
+    {args}
     """
 
     def __init__(
@@ -296,9 +240,7 @@ class MLP(hk.Module):
 class Standardize(hk.Module):
     """Wraps a network: ``network((x - x_shift) / x_scale) * y_scale + y_shift``.
 
-    Args:
-        network: a callable (e.g. an `EMLP` module instance) on standardised inputs.
-        stats: a `layers.Standardization` (see `layers.standardization`).
+    {args}
     """
 
     def __init__(self, network: Callable, stats: Standardization, name: str | None = None):
@@ -353,51 +295,28 @@ class _Hamiltonian(_Dynamics):
         return self(z, energy=True)  # __call__'s scope, so the same parameters
 
 
-def _example(cls: str, group: str, rep: str, size: int) -> str:
-    return f"""
-    Example:
-        >>> import jax, jax.numpy as jnp, haiku as hk
-        >>> from groups import O, SO, Embed, Trivial
-        >>> from emlp_core import V
-        >>> G = {group}
+_NAME = [("name", "the Haiku module's name (default: the class name in snake case).")]
+_EXAMPLE = """        >>> import haiku as hk
         >>> f = hk.without_apply_rng(hk.transform(lambda z: {cls}({rep}, G, ch=16)(z)))
-        >>> params = f.init(jax.random.PRNGKey(0), jnp.ones((2, {size})))
-        >>> f.apply(params, jnp.ones((2, {size}))).shape
-        (2, {size})
-"""
+        >>> f.apply(f.init(jax.random.PRNGKey(0), z), z).shape"""
 
 
 class EMLPH(_Hamiltonian):
-    """Hamiltonian network: ``H`` is an invariant EMLP; returns ``J grad H(z)``.
-
-    Exactly equivariant when the group acts symplectically (checked, see
-    `layers.dynamics.check_symplectic`).
-    """
-
-    __doc__ = (
-        (__doc__ or "")
-        + DYNAMICS_ARGS_DOC
-        + _example("EMLPH", "Embed(O(2), 3, [0, 1])", "4 * V", 12)
-    )
+    __doc__ = dynamics_doc("EMLPH", _NAME, _EXAMPLE)
 
 
 class MLPH(_Hamiltonian):
-    """Hamiltonian network: ``H`` is a baseline MLP (no symmetry); returns ``J grad H(z)``."""
-
-    __doc__ = (__doc__ or "") + DYNAMICS_ARGS_DOC + _example("MLPH", "Trivial(4)", "V", 4)
+    __doc__ = dynamics_doc("MLPH", _NAME, _EXAMPLE)
 
 
 class EMLPode(_Dynamics):
-    """Neural ODE: the vector field ``rep_in -> rep_in`` is an equivariant EMLP."""
-
-    __doc__ = (
-        (__doc__ or "")
-        + DYNAMICS_ARGS_DOC
-        + _example("EMLPode", "Embed(SO(2), 3, [0, 1])", "4 * V", 12)
-    )
+    __doc__ = dynamics_doc("EMLPode", _NAME, _EXAMPLE)
 
 
 class MLPode(_Dynamics):
-    """Neural ODE: the vector field ``rep_in -> rep_in`` is a baseline MLP (no symmetry)."""
+    __doc__ = dynamics_doc("MLPode", _NAME, _EXAMPLE)
 
-    __doc__ = (__doc__ or "") + DYNAMICS_ARGS_DOC + _example("MLPode", "Trivial(4)", "V", 4)
+
+for _cls in (Linear, BiLinear, GatedNonlinearity, EMLPBlock, EMLP, MLP, Standardize):
+    _cls.__doc__ = module_doc(_cls.__doc__ or "", _cls.__name__, _NAME)
+del _cls

@@ -358,19 +358,20 @@ def _bad_tree(change):
         (
             lambda: E.load(_small_emlp(), _bad_tree(lambda t: t["linear"].update(w=jnp.ones(1)))),
             ValueError,
-            r"at \['linear'\]: missing \[\], unexpected \['w'\]",
+            r"EMLP\['linear'\] has the wrong names: missing \[\], unexpected \['w'\]",
         ),
         (
             lambda: E.load(
                 _small_emlp(), _bad_tree(lambda t: t["linear"].update({"V->V": jnp.ones(3)}))
             ),
             ValueError,
-            r"\['linear'\]\['V->V'\] of EMLP has shape \(3,\); the model expects \(1, 2, 1\)",
+            r"EMLP\['linear'\]\['V->V'\] has shape \(3,\); the module's parameter has shape "
+            r"\(1, 2, 1\)",
         ),
         (
             lambda: E.load(_small_emlp(), {f"emlp/{k}": v for k, v in _bad_tree(id).items()}),
             ValueError,
-            "a Haiku tree carries the module name",
+            "a Haiku tree: drop its leading module name",
         ),
         (
             lambda: E.load(
@@ -378,9 +379,9 @@ def _bad_tree(change):
                 _bad_tree(lambda t: t["linear"].update({"V->V": jnp.ones((1, 2, 1), int)})),
             ),
             TypeError,
-            "must be real floating",
+            "must be a real floating array",
         ),
-        (lambda: E.load(_small_emlp(), [1.0]), ValueError, "expects a mapping"),
+        (lambda: E.load(_small_emlp(), [1.0]), ValueError, "EMLP must be a mapping"),
         (lambda: E.load(eqx.nn.Identity(), {}), TypeError, "a module of layers.equinox"),
     ],
 )

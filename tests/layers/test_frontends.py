@@ -150,3 +150,134 @@ def test_checked_in_tree_loads_in_flax_with_the_same_parameters_and_output():
             np.testing.assert_array_equal(drawn[scope][name], value)
     lf.load(model, core_tree)
     np.testing.assert_allclose(model(x), y, rtol=1e-6, atol=1e-6)
+
+
+# --------------------------------------------------------------------------- load
+def _set(scope: str, name: str, value):
+    """A change to a tree: ``tree[scope][name] = value``."""
+    return lambda tree: {**tree, scope: {**tree[scope], name: value}}
+
+
+def _renamed(tree):  # the output layer's "V->V" under the name of another map
+    out = {k: v for k, v in tree["linear"].items() if k != "V->V"}
+    return {**tree, "linear": {**out, "V**2->V": tree["linear"]["V->V"]}}
+
+
+BAD_TREES = {  # a change to a good tree; the error; the message, as in both front-ends
+    "wrong name": (
+        _renamed,
+        ValueError,
+        r"^load: EMLP\['linear'\] has the wrong names: missing \['V->V'\], unexpected "
+        r"\['V\*\*2->V'\]; expected \['Scalar->Scalar', 'V->V', 'bias->Scalar'\]\.$",
+    ),
+    "missing scope": (
+        lambda tree: {k: v for k, v in tree.items() if k != "linear"},
+        ValueError,
+        r"^load: EMLP has the wrong names: missing \['linear'\], unexpected \[\]; expected ",
+    ),
+    "missing name": (
+        lambda tree: {**tree, "linear": {"V->V": tree["linear"]["V->V"]}},
+        ValueError,
+        r"missing \['Scalar->Scalar', 'bias->Scalar'\], unexpected \[\]",
+    ),
+    "extra name": (
+        _set("block_0/linear", "V**2->V", jnp.ones((2, 1, 1))),
+        ValueError,
+        r"^load: EMLP\['block_0/linear'\] has the wrong names: missing \[\], unexpected "
+        r"\['V\*\*2->V'\]",
+    ),
+    "extra scope": (
+        lambda tree: {**tree, "block_1/linear": tree["block_0/linear"]},
+        ValueError,
+        r"unexpected \['block_1/linear'\]; expected \[[^(]*\]\.$",  # not taken for Haiku's
+    ),
+    "haiku tree": (
+        lambda tree: {f"emlp/{scope}": leaves for scope, leaves in tree.items()},
+        ValueError,
+        r"a Haiku tree: drop its leading module name, e\.g\. 'emlp/block_0/linear' -> "
+        r"'block_0/linear', and pass params\['linear'\] for a single layer\)\.$",
+    ),
+    "wrong shape": (
+        _set("linear", "V->V", jnp.ones((1, 1, 2))),
+        ValueError,
+        r"^load: EMLP\['linear'\]\['V->V'\] has shape \(1, 1, 2\); the module's parameter "
+        r"has shape \(1, 2, 1\)\.$",
+    ),
+    "wrong dtype": (
+        _set("linear", "bias->Scalar", jnp.ones((1, 1), jnp.int32)),
+        TypeError,
+        r"^load: EMLP\['linear'\]\['bias->Scalar'\] must be a real floating array; got "
+        r"dtype int32\.$",
+    ),
+    "complex": (
+        _set("linear", "bias->Scalar", jnp.ones((1, 1), jnp.complex64)),
+        TypeError,
+        r"must be a real floating array; got dtype complex64\.$",
+    ),
+    "not an array": (
+        _set("linear", "bias->Scalar", "0.5"),
+        ValueError,
+        r"^load: EMLP\['linear'\]\['bias->Scalar'\] must be an array; got str\.$",
+    ),
+    "mapping for an array": (
+        _set("linear", "bias->Scalar", {"b": jnp.ones((1, 1))}),
+        ValueError,
+        r"\['bias->Scalar'\] must be an array; got a mapping\.$",
+    ),
+    "array for a mapping": (
+        lambda tree: {**tree, "linear": jnp.ones(3)},
+        ValueError,
+        r"^load: EMLP\['linear'\] must be a mapping; got ArrayImpl\.$",
+    ),
+    "not a mapping": (lambda tree: [tree], ValueError, r"^load: EMLP must be a mapping; got list"),
+}
+
+
+@pytest.fixture(scope="module")
+def two_emlps():
+    """The same EMLP, drawn from one key, in Flax NNX and in Equinox."""
+    from flax import nnx
+
+    from layers import equinox as le
+    from layers import flax as lf
+
+    key = jax.random.PRNGKey(0)
+    build = dict(rep_in=V, rep_out=V + Scalar, group=O(3), ch=16, num_layers=1)
+    return lf.EMLP(**build, rngs=nnx.Rngs(key)), le.EMLP(**build, key=key)
+
+
+@pytest.mark.parametrize("change, error, match", BAD_TREES.values(), ids=BAD_TREES.keys())
+def test_flax_and_equinox_refuse_a_bad_tree_with_the_same_error(two_emlps, change, error, match):
+    """One check (`layers.frontend.check_tree`) for both: the same error, nothing written."""
+    from layers import equinox as le
+    from layers import flax as lf
+
+    flax_model, equinox_model = two_emlps
+    good = le.params(equinox_model)
+    assert jax.tree_util.tree_map(np.shape, lf.params(flax_model)) == jax.tree_util.tree_map(
+        np.shape, good
+    )
+    messages = []
+    for load, model in ((lf.load, flax_model), (le.load, equinox_model)):
+        with pytest.raises(error, match=match) as caught:
+            load(model, change(good))
+        assert type(caught.value) is error
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    # nothing was written: the Flax module (changed in place) still has the Equinox tree
+    jax.tree_util.tree_map(np.testing.assert_array_equal, lf.params(flax_model), good)
+
+
+def test_front_end_helpers_import_without_any_framework():
+    """`layers.frontend`, shared by the front-ends, imports with every framework blocked."""
+    script = """
+import sys
+for name in ("haiku", "flax", "equinox"):
+    sys.modules[name] = None
+import jax.numpy as jnp
+from layers.frontend import check_tree
+print(check_tree({"w": [1.0, 2.0]}, {"w": jnp.zeros(2)}, "Linear")["w"].dtype)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["float32"]
