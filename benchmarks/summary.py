@@ -1,134 +1,267 @@
-"""Markdown tables of benchmark records: mean over seeds beside the paper's figure.
+"""The measured tables of every benchmark, from its JSON records: ``benchmarks/RESULTS.md``.
 
 Usage::
 
-    python -m benchmarks.summary benchmarks/results/*.json
+    python -m benchmarks.summary --write          # every benchmarks/results/*.json
+    python -m benchmarks.summary benchmarks/results/o5.json benchmarks/results/layers.json
+    python -m benchmarks.summary benchmarks/results/solver.json --write benchmarks/RESULTS.md
 
-Regression records (``test_mse``) are grouped by task, variant and training-set size;
-pendulum records (``rollout_error``) by variant. Each row gives the mean over seeds, the
-range, the paper's published mean (`benchmarks.paper_reference`, arXiv 2104.09459) and our
-mean divided by it, and for regression tasks how many times lower the EMLP's test MSE is
-than the MLP's, ours against the paper's.
+Without paths every ``benchmarks/results/*.json`` (relative to the current directory:
+run from the repository root) is read. Prints, and with ``--write [PATH]`` writes
+(default ``benchmarks/RESULTS.md``; the path must end in ``.md``), a markdown document: a
+header (the command, the date of the newest record file, the machine the records name or,
+for records that name none, the machine of this run, the source files, and one line per
+benchmark without records saying how to produce them), then a table per benchmark found:
+regression test MSE and pendulum rollout error beside the EMLP paper
+(`benchmarks.accuracy_tables`), layer train steps per front-end and the front-ends against
+Haiku, basis solves against the emlp library, factor-wise solves, group constructions and
+finite-group cases (`benchmarks.speed_tables`). Every ratio is between two numbers of the
+records or between a record and a figure of `benchmarks.paper_reference`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections import defaultdict
+import shlex
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
-
-from benchmarks import cli
+from benchmarks import cli, speed_tables
+from benchmarks.accuracy_tables import pendulum_table, regression_table
+from benchmarks.layers import TASKS as LAYER_TASKS
+from benchmarks.machine import describe_machine, machine_info
 from benchmarks.paper_reference import PENDULUM_ROLLOUT_ERROR, REGRESSION_TEST_MSE
 
-__all__ = ["regression_table", "pendulum_table", "load_records", "main"]
+__all__ = [
+    "BENCHMARKS",
+    "Benchmark",
+    "Source",
+    "regression_table",
+    "pendulum_table",
+    "load_source",
+    "load_sources",
+    "load_records",
+    "summarize",
+    "main",
+]
+
+RESULTS = Path("benchmarks/results")
+"""Where the benchmarks write their JSON (git-ignored), relative to the repository root."""
+DEFAULT_WRITE = "benchmarks/RESULTS.md"
+"""Where ``--write`` without a path puts the document."""
 
 
-def load_records(paths) -> list[dict]:
-    """Concatenates the JSON record lists of ``paths`` (each a list of dicts).
+@dataclass(frozen=True)
+class Benchmark:
+    """One table of the summary: which records it takes and the command that makes them.
+
+    Attributes:
+        name: a short name, for the line of a benchmark that was not run.
+        title: the heading of its section.
+        command: the command line that writes its records to ``benchmarks/results``.
+        matches: whether one record belongs to this table.
+        table: the markdown of its records.
+    """
+
+    name: str
+    title: str
+    command: str
+    matches: Callable[[dict], bool]
+    table: Callable[[list[dict]], str]
+
+
+BENCHMARKS: tuple[Benchmark, ...] = (
+    Benchmark(
+        "Regression",
+        "Regression: test MSE beside the EMLP paper",
+        "python -m benchmarks.suite --only o5 inertia lorentz",
+        lambda r: "test_mse" in r,
+        lambda records: regression_table(records, REGRESSION_TEST_MSE),
+    ),
+    Benchmark(
+        "Pendulum",
+        "Double spring pendulum: rollout error beside the EMLP paper",
+        "python -m benchmarks.suite --only pendulum",
+        lambda r: r.get("task") == "pendulum" and "rollout_error" in r,
+        lambda records: pendulum_table(records, PENDULUM_ROLLOUT_ERROR),
+    ),
+    Benchmark(
+        "Layers",
+        "Layers: train step of EMLP and MLP, per front-end",
+        "python -m benchmarks.layers --frontend all",
+        lambda r: "emlp_step_seconds" in r or ("frontend" in r and r.get("task") in LAYER_TASKS),
+        speed_tables.layers_tables,
+    ),
+    Benchmark(
+        "Front-end comparison",
+        "Front-ends against Haiku, timed interleaved in one process",
+        "python -m benchmarks.layers --frontend all",
+        lambda r: "emlp_step_vs_haiku" in r,
+        speed_tables.frontend_comparison_table,
+    ),
+    Benchmark(
+        "Solver",
+        "Solver: bases and model construction beside the emlp library",
+        "python -m benchmarks.solver",
+        lambda r: "case" in r and "emlp_seconds" in r,
+        speed_tables.solver_table,
+    ),
+    Benchmark(
+        "Factor-wise solves",
+        "Direct products: factor-wise against the joint dense solve",
+        "python -m benchmarks.solver --only factor",
+        lambda r: "case" in r and "joint_bytes_estimate" in r,
+        speed_tables.factorwise_table,
+    ),
+    Benchmark(
+        "Exceptional groups",
+        "Exceptional groups: construction",
+        "python -m benchmarks.groups",
+        lambda r: "killing_signature" in r,
+        speed_tables.groups_table,
+    ),
+    Benchmark(
+        "Finite groups",
+        "Finite groups: facts and times",
+        "python -m benchmarks.groups",
+        lambda r: "target_seconds" in r,
+        speed_tables.finite_table,
+    ),
+)
+"""Every table, in the order of the document."""
+
+
+@dataclass
+class Source:
+    """One JSON file: its records, the machine it names (if any) and its time of change."""
+
+    path: Path
+    records: list[dict]
+    machine: list[str] = field(default_factory=list)
+    modified: float = 0.0
+
+
+def _record_lists(path: Path, loaded: object) -> tuple[list[dict], dict]:
+    """``(records, metadata)`` of one file's JSON: a list of records, or an object with a
+    ``records`` list (further lists of records, such as ``finite``, join them; its other
+    values are metadata)."""
+    if isinstance(loaded, dict) and isinstance(loaded.get("records"), list):
+        lists = {k: v for k, v in loaded.items() if isinstance(v, list)}
+        metadata = {k: v for k, v in loaded.items() if k not in lists}
+    else:
+        lists, metadata = {"records": loaded}, {}
+    records = []
+    for value in lists.values():
+        if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+            raise ValueError(f"{path} does not hold a list of benchmark records.")
+        records.extend(value)
+    return records, metadata
+
+
+def load_source(path: str | Path) -> Source:
+    """Reads one record file (`Source`); the machine comes from the file or its records.
+
+    Raises:
+        ValueError: if the file is not JSON, or does not hold a list of records (or an
+            object with a ``records`` list, as `benchmarks.groups` writes).
+    """
+    path = Path(path)
+    try:
+        loaded = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not valid JSON: {error}") from None
+    records, metadata = _record_lists(path, loaded)
+    machines = [describe_machine(metadata)] if metadata else []
+    for r in records:
+        if isinstance(r.get("machine"), (dict, str)):
+            text = describe_machine(r["machine"])
+            machines += [text] if text not in machines else []
+    return Source(path, records, machines, path.stat().st_mtime)
+
+
+def load_sources(paths: Sequence[str | Path]) -> list[Source]:
+    """`load_source` of each path, in order."""
+    return [load_source(path) for path in paths]
+
+
+def load_records(paths: Sequence[str | Path]) -> list[dict]:
+    """The records of every file of ``paths``, concatenated (see `load_source`).
 
     Raises:
         ValueError: if a file does not hold a list of records.
     """
-    records = []
-    for path in paths:
-        loaded = json.loads(Path(path).read_text())
-        if not isinstance(loaded, list) or not all(isinstance(r, dict) for r in loaded):
-            raise ValueError(f"{path} does not hold a list of benchmark records.")
-        records.extend(loaded)
-    return records
+    return [r for source in load_sources(paths) for r in source.records]
 
 
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3g}"
+def _shown(path: Path) -> str:
+    """``path`` relative to the current directory when it lies inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
-def regression_table(records: list[dict], paper: dict) -> str:
-    """One markdown table per call: rows ``(task, N, variant)``, test MSE over seeds.
-
-    ``paper`` maps task -> variant -> N -> published test MSE
-    (`benchmarks.paper_reference.REGRESSION_TEST_MSE`).
-
-    Example:
-        >>> rows = [{"task": "o5", "variant": v, "n_train": 1000, "seed": 0, "test_mse": m}
-        ...         for v, m in (("emlp-O5", 0.005), ("mlp", 0.2))]
-        >>> paper = {"o5": {"emlp-O5": {1000: 0.017}, "mlp": {1000: 0.0892}}}
-        >>> print(regression_table(rows, paper))
-        | task | N | variant | seeds | test MSE | range | paper | ours/paper | MLP/EMLP (paper) |
-        |---|---:|---|---:|---:|---|---:|---:|---:|
-        | o5 | 1000 | emlp-O5 | 1 | 0.005 | 0.005–0.005 | 0.017 | 0.294 | 40 (5.25) |
-        | o5 | 1000 | mlp | 1 | 0.2 | 0.2–0.2 | 0.0892 | 2.24 |  |
-    """
-    runs = defaultdict(list)
-    for r in records:
-        if "test_mse" in r:
-            runs[(r["task"], r["n_train"], r.get("variant") or r["method"])].append(r["test_mse"])
-    lines = [
-        "| task | N | variant | seeds | test MSE | range | paper | ours/paper | MLP/EMLP (paper) |",
-        "|---|---:|---|---:|---:|---|---:|---:|---:|",
-    ]
-    for task, n, variant in sorted(runs, key=lambda k: (k[0], k[1], not k[2].startswith("emlp"))):
-        values = runs[(task, n, variant)]
-        mean = float(np.mean(values))
-        published = paper.get(task, {}).get(variant, {}).get(n)
-        factor = ""
-        mlp = runs.get((task, n, "mlp"))
-        if variant.startswith("emlp") and mlp:
-            paper_mlp = paper.get(task, {}).get("mlp", {}).get(n)
-            ratio = f"{np.mean(mlp) / mean:.3g}"
-            factor = ratio + (f" ({paper_mlp / published:.3g})" if published and paper_mlp else "")
-        lines.append(
-            f"| {task} | {n} | {variant} | {len(values)} | {mean:.3g} | "
-            f"{min(values):.3g}–{max(values):.3g} | {_fmt(published)} | "
-            f"{_fmt(mean / published if published else None)} | {factor} |"
-        )
-    return "\n".join(lines)
+def _header(sources: list[Source], command: str, missing: list[Benchmark]) -> list[str]:
+    lines = ["# Benchmark results", "", f"Generated by `{command}`; do not edit by hand.", ""]
+    if sources:
+        newest = max(sources, key=lambda s: s.modified)
+        date = datetime.fromtimestamp(newest.modified, tz=timezone.utc)
+        lines.append(f"- Newest record file: {date:%Y-%m-%d %H:%M} UTC (`{_shown(newest.path)}`).")
+    else:
+        lines.append("- No record files.")
+    for source in (s for s in sources if s.machine):
+        lines.append(f"- Machine of `{_shown(source.path)}`: {'; '.join(source.machine)}.")
+    if not sources or any(not s.machine for s in sources):
+        which = ", for files that name none" if sources else ""
+        lines.append(f"- Machine of this summary{which}: {describe_machine(machine_info())}.")
+    files = ", ".join(f"`{_shown(s.path)}` ({len(s.records)})" for s in sources)
+    lines.append(f"- Sources (records): {files or 'none'}.")
+    lines += [f"- {b.name}: not run; `{b.command}` produces it." for b in missing]
+    return lines
 
 
-def pendulum_table(records: list[dict], paper: dict) -> str:
-    """Rows per pendulum variant: rollout error (the paper's metric), L_z drift, seconds.
-
-    ``paper`` maps a variant to its published rollout error
-    (`benchmarks.paper_reference.PENDULUM_ROLLOUT_ERROR`).
+def summarize(sources: list[Source], command: str = "python -m benchmarks.summary") -> str:
+    """The markdown document of ``sources``: header, then a section per table with records.
 
     Example:
-        >>> rows = [{"task": "pendulum", "variant": "mlp-hnn", "seed": s, "rollout_error": e,
-        ...          "angular_momentum_error": 0.01, "train_seconds": 300.0}
-        ...         for s, e in ((0, 0.02), (1, 0.03))]
-        >>> print(pendulum_table(rows, {"mlp-hnn": 0.0281}))
-        | variant | seeds | rollout error | range | paper | ours/paper | L_z drift | train s |
-        |---|---:|---:|---|---:|---:|---:|---:|
-        | mlp-hnn | 2 | 0.025 | 0.02–0.03 | 0.0281 | 0.89 | 0.01 | 300 |
+        >>> rows = [{"case": "order of S(12)", "result": "479001600", "seconds": 0.02,
+        ...          "target_seconds": 2.0}]
+        >>> text = summarize([Source(Path("groups.json"), rows, ["Linux"])])
+        >>> "## Finite groups: facts and times" in text
+        True
+        >>> print(next(line for line in text.splitlines() if "Solver" in line))
+        - Solver: not run; `python -m benchmarks.solver` produces it.
     """
-    runs = defaultdict(list)
-    for r in records:
-        if r.get("task") == "pendulum":
-            runs[r["variant"]].append(r)
-    lines = [
-        "| variant | seeds | rollout error | range | paper | ours/paper | L_z drift | train s |",
-        "|---|---:|---:|---|---:|---:|---:|---:|",
-    ]
-    for variant in sorted(runs, key=lambda v: (not v.startswith("emlp"), v)):
-        errors = [r["rollout_error"] for r in runs[variant]]
-        mean = float(np.mean(errors))
-        published = paper.get(variant)
-        drift = float(np.mean([r["angular_momentum_error"] for r in runs[variant]]))
-        seconds = float(np.mean([r["train_seconds"] for r in runs[variant]]))
-        lines.append(
-            f"| {variant} | {len(errors)} | {mean:.3g} | {min(errors):.3g}–{max(errors):.3g} | "
-            f"{_fmt(published)} | {_fmt(mean / published if published else None)} | "
-            f"{drift:.2g} | {seconds:.0f} |"
-        )
-    return "\n".join(lines)
+    records = [r for source in sources for r in source.records]
+    found = {b: [r for r in records if b.matches(r)] for b in BENCHMARKS}
+    missing = [b for b in BENCHMARKS if not found[b]]
+    lines = _header(sources, command, missing)
+    unmatched = [r for r in records if not any(b.matches(r) for b in BENCHMARKS)]
+    if unmatched:
+        keys = ", ".join(sorted(unmatched[0]))
+        lines.append(f"- {len(unmatched)} records match no table (keys of the first: {keys}).")
+    for benchmark in (b for b in BENCHMARKS if found[b]):
+        title = f"## {benchmark.title}"
+        lines += ["", title, "", f"`{benchmark.command}`", "", benchmark.table(found[benchmark])]
+    return "\n".join(lines) + "\n"
 
 
-def main(argv=None) -> str:
-    """Prints (and returns) the tables of every record in the given JSON files.
+def _markdown_file(text: str) -> Path:
+    """`cli.output_file` that must end in ``.md``, so ``--write`` never overwrites records."""
+    if not text.endswith(".md"):
+        raise argparse.ArgumentTypeError(f"expected a Markdown file ending in .md; got {text!r}")
+    return cli.output_file(text)
 
-    A path that does not exist is refused at parse time (exit status 2); a file that does
-    not hold a list of records raises `ValueError` from `load_records`.
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parses and checks the command line; exits with status 2 on a bad value.
+
+    Each path must be an existing file and ``--write``'s path a writable ``.md`` file
+    (default `DEFAULT_WRITE`); without paths, every ``benchmarks/results/*.json``.
     """
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.summary",
@@ -136,17 +269,46 @@ def main(argv=None) -> str:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "paths", nargs="+", type=cli.input_file, help="JSON record files (each must exist)"
+        "paths",
+        nargs="*",
+        type=cli.input_file,
+        help="JSON record files (each must exist); default every benchmarks/results/*.json",
+    )
+    parser.add_argument(
+        "--write",
+        nargs="?",
+        const=DEFAULT_WRITE,
+        default=None,
+        metavar="PATH",
+        help=f"also write the markdown to PATH, a .md file (default {DEFAULT_WRITE})",
     )
     args = parser.parse_args(argv)
-    records = load_records(args.paths)
-    parts = []
-    if any("test_mse" in r for r in records):
-        parts.append(regression_table(records, REGRESSION_TEST_MSE))
-    if any(r.get("task") == "pendulum" for r in records):
-        parts.append(pendulum_table(records, PENDULUM_ROLLOUT_ERROR))
-    text = "\n\n".join(parts) if parts else "no benchmark records"
-    print(text)
+    if args.write is not None:
+        try:
+            args.write = _markdown_file(args.write)
+        except argparse.ArgumentTypeError as error:
+            parser.error(f"argument --write: {error}")
+    if not args.paths:
+        args.paths = sorted(RESULTS.glob("*.json"))
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> str:
+    """Prints (and returns) the document of the given record files; ``--write`` saves it.
+
+    A path that does not exist, or a ``--write`` path that is not a writable ``.md`` file,
+    is refused at parse time (exit status 2); a file that is not JSON or does not hold
+    records raises `ValueError` from `load_source`.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    command = shlex.join(["python", "-m", "benchmarks.summary", *argv])
+    text = summarize(load_sources(args.paths), command)
+    print(text, end="")
+    if args.write is not None:
+        args.write.parent.mkdir(parents=True, exist_ok=True)
+        args.write.write_text(text)
+        print(f"wrote {args.write}")
     return text
 
 

@@ -48,7 +48,7 @@ HEAVY = {
     "layers": [(layer_benchmark, "run_child"), (layer_benchmark, "_child")],
     "suite": [(regression, "main"), (pendulum, "main"), (summary, "main")],
     "groups": [(group_benchmark, "measure")],
-    "summary": [(summary, "load_records")],
+    "summary": [(summary, "load_sources")],
 }
 """What each program must not reach on a bad command line."""
 
@@ -141,6 +141,8 @@ BAD_COMMAND_LINES = [
      "argument --repeats: expected a positive integer; got '-2'"),
     ("layers-unknown-task", "layers", ["--only", "so3"],
      "argument --only: invalid choice: 'so3'"),
+    ("layers-unknown-frontend", "layers", ["--frontend", "jittor"],
+     "argument --frontend: invalid choice: 'jittor'"),
     ("layers-out-under-a-file", "layers", ["--out", "{file}/layers.json"],
      "argument --out: the parent directory of '{file}/layers.json' cannot be created: "
      "'{file}' is not a directory"),
@@ -165,8 +167,10 @@ BAD_COMMAND_LINES = [
      "argument paths: no such file: '{tmp}/missing.json'"),
     ("summary-directory", "summary", ["{tmp}"],
      "argument paths: expected a file; got '{tmp}', not a regular file"),
-    ("summary-no-paths", "summary", [],
-     "the following arguments are required: paths"),
+    ("summary-write-not-markdown", "summary", ["--write", "{tmp}/results.json"],
+     "argument --write: expected a Markdown file ending in .md; got '{tmp}/results.json'"),
+    ("summary-write-under-a-file", "summary", ["--write", "{file}/RESULTS.md"],
+     "argument --write: the parent directory of '{file}/RESULTS.md' cannot be created"),
 ]  # fmt: skip
 
 
