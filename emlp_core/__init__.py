@@ -24,6 +24,9 @@ from emlp_core.reps import SumRep as SumRep
 from emlp_core.reps import T as T
 from emlp_core.reps import V as V
 from emlp_core.reps import VectorRep as VectorRep
+from emlp_core.shallow import ShallowArchitecture as ShallowArchitecture
+from emlp_core.shallow import enumerate_invariant_shallow as enumerate_invariant_shallow
+from emlp_core.shallow import summarize_shallow as summarize_shallow
 from emlp_core.solver import equivariant_basis as equivariant_basis
 from emlp_core.solver import equivariant_projector as equivariant_projector
 from emlp_core.version import __version__ as __version__
@@ -55,5 +58,8 @@ __all__ = [
     "VectorRep",
     "equivariant_basis",
     "equivariant_projector",
+    "ShallowArchitecture",
+    "enumerate_invariant_shallow",
+    "summarize_shallow",
     "__version__",
 ]

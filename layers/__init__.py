@@ -41,11 +41,16 @@ def __getattr__(name: str):
         from layers import haiku
 
         return getattr(haiku, name)
+    if name == "InvariantShallow":
+        from layers.shallow_haiku import InvariantShallow
+
+        return InvariantShallow
     raise AttributeError(f"module 'layers' has no attribute {name!r}")
 
 
 __all__ = [
     *_HAIKU_NAMES,
+    "InvariantShallow",
     "DEFAULT_HIDDEN_GAIN",
     "VARIANCE_PRESERVING_GAIN",
     "Standardization",

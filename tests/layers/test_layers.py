@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from jax.test_util import check_grads
 
-from emlp_core import Scalar, T, V, equivariant_basis
+from emlp_core import ProductRep, Scalar, T, V, equivariant_basis
 from groups import SO, D, Group, Lorentz, O, S, Sp, Z
 from layers import (
     DEFAULT_HIDDEN_GAIN,
@@ -20,6 +20,7 @@ from layers import (
     EMLPBlock,
     EMLPode,
     GatedNonlinearity,
+    InvariantShallow,
     Linear,
     MLPode,
     Standardize,
@@ -80,6 +81,11 @@ def _standardized(rep_in, rep_out, G):
     return lambda z: Standardize(EMLP(rep_in, rep_out, G, ch=24, num_layers=1), stats)(z)
 
 
+def _shallow(rep_in, rep_out, G):
+    """Every accepted irreducible G-invariant shallow network of ``G``, two channels each."""
+    return lambda x: InvariantShallow(G, channels=2)(x)
+
+
 def _dynamics(cls):
     """Builder of a dynamics module ``rep_in -> rep_in`` (the registry's rep_out repeats it)."""
 
@@ -130,7 +136,9 @@ BASELINES = [
     ("mlph-o5", _dynamics(MLPH), 2 * V, 2 * V, O(5)),
     ("mlpode-d4", _dynamics(MLPode), 2 * V, 2 * V, D(4)),
 ]
-EVERY_LAYER = REGISTRY + GATED + BASELINES
+# Invariant shallow networks: V(G) -> Scalar for a finite orthogonal group (Haiku only).
+SHALLOW = [("shallow-d4", _shallow, V, Scalar, D(4))]
+EVERY_LAYER = REGISTRY + GATED + BASELINES + SHALLOW
 
 
 def _build(builder, rep_in, rep_out, G):
@@ -178,7 +186,7 @@ def test_registry_covers_every_layer_and_the_required_groups():
     assert {repr(POINTS), repr(CUSTOM)} <= groups  # a direct product and a custom group
 
 
-EQUIVARIANT = {name for name, *_ in REGISTRY + GATED}
+EQUIVARIANT = {name for name, *_ in REGISTRY + GATED + SHALLOW}
 
 
 @_suite(EVERY_LAYER)
@@ -345,6 +353,11 @@ def test_fast_weight_lies_in_the_dense_equivariant_basis_and_spans_it(rep_in, re
     assert np.linalg.matrix_rank(weights, tol=1e-4 * np.abs(weights).max()) == dense.shape[1]
 
 
+def _rep(summand):
+    """A tensor type rebuilt as a rep by the rep algebra (independent of the layer's path)."""
+    return ProductRep(*summand.monomial.atoms, group=summand.monomial.group)
+
+
 def _slow_linear(basis, params, x):
     """Obvious reference: a dense ``(n_out, n_in)`` weight assembled copy by copy.
 
@@ -358,7 +371,7 @@ def _slow_linear(basis, params, x):
     sources, targets = rep_in.canonical_form(), rep_out.canonical_form()
     for b, target in enumerate(targets):
         for a, source in enumerate(sources):
-            Q = equivariant_basis(source.monomial.rep() >> target.monomial.rep(), sparse=False)
+            Q = equivariant_basis(_rep(source) >> _rep(target), sparse=False)
             if not Q.shape[1]:
                 assert basis.weight_name(b, a) not in params
                 continue
@@ -367,7 +380,7 @@ def _slow_linear(basis, params, x):
             for n, rows in enumerate(target.positions):
                 for m, columns in enumerate(source.positions):
                     weight[np.ix_(rows, columns)] += Q @ coefficients[n, m]
-        U = equivariant_basis(target.monomial.rep(), sparse=False)
+        U = equivariant_basis(_rep(target), sparse=False)
         if U.shape[1]:
             for n, rows in enumerate(target.positions):
                 bias[rows] += U @ np.asarray(params[basis.bias_name(b)], np.float64)[n]
@@ -469,11 +482,11 @@ def test_uniform_rep_is_deterministic_and_sized():
         (lambda: EMLP(V, V, "SO(3)"), TypeError, "groups.Group"),
         (lambda: EMLP(V, V, SO(3), ch=[8]), ValueError, "ch must be"),
         (lambda: EMLP(V, V, SO(3), num_layers=-1), ValueError, "num_layers"),
-        (lambda: EMLP(V, V, SO(3), init_gain=0.0), ValueError, "init_gain must be a positive"),
-        (lambda: EMLP(V, V, SO(3), init_gain="3"), ValueError, "init_gain must be a positive"),
+        (lambda: EMLP(V, V, SO(3), init_gain=0.0), ValueError, "init_gain must be a finite real"),
+        (lambda: EMLP(V, V, SO(3), init_gain="3"), TypeError, "init_gain must be a finite real"),
         (lambda: EMLP(V, V, SO(3), ch=16)(jnp.ones((2, 5))), ValueError, r"got shape \(2, 5\)"),
         (lambda: MLP(V, V, SO(3))(jnp.ones((2, 5))), ValueError, r"got shape \(2, 5\)"),
-        (lambda: uniform_rep(0, SO(3)), ValueError, "positive integer"),
+        (lambda: uniform_rep(0, SO(3)), ValueError, "ch must be an integer >= 1; got 0"),
         (lambda: uniform_rep(8, "SO(3)"), TypeError, "groups.Group"),
         (lambda: BiLinear((2 * V)(SO(3)), V(SO(3)))(jnp.ones((2, 5))), ValueError, r"\(2, 5\)"),
         (lambda: BiLinear(V(SO(3)), V(O(3))), ValueError, "same group"),
