@@ -140,9 +140,14 @@ class Basis:
 
     def entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(row, col, value)`` of the non-zero entries (coordinate order for orbit form)."""
-        if self.factors:
-            coo = scipy.sparse.coo_array(self.tosparse())
-            return coo.row, coo.col, coo.data
+        if self.factors:  # kron: entry (i, j) of A and (k, l) of B give (i s_B + k, j r_B + l)
+            row, col, value = self.factors[0].entries()
+            for factor in self.factors[1:]:
+                row2, col2, value2 = factor.entries()
+                row = (row[:, None] * factor.size + row2).ravel()
+                col = (col[:, None] * factor.rank + col2).ravel()
+                value = (value[:, None] * value2).ravel()
+            return row, col, value
         if self.dense is not None:
             row, col = np.nonzero(self.dense)
             return row, col, self.dense[row, col]
@@ -151,11 +156,6 @@ class Basis:
 
     def tosparse(self) -> scipy.sparse.csc_array:
         """The columns as a ``scipy.sparse.csc_array`` ``(size, rank)``."""
-        if self.factors:
-            matrix = self.factors[0].tosparse()
-            for factor in self.factors[1:]:
-                matrix = scipy.sparse.kron(matrix, factor.tosparse(), format="csc")
-            return scipy.sparse.csc_array(matrix)
         row, col, value = self.entries()
         return scipy.sparse.csc_array((value, (row, col)), shape=self.shape)
 

@@ -9,6 +9,7 @@ in a cycle.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,7 @@ def _imports(tree: ast.AST, known: set[str]) -> set[str]:
     return found & known
 
 
+@functools.cache
 def import_graph() -> dict[str, set[str]]:
     """``{module: modules of these packages it imports}`` for every module of `PACKAGES`."""
     files = {}

@@ -224,8 +224,10 @@ def test_float32_equivariant_and_training_does_not_recompile(name, builder, rep_
 
 
 @_suite(EVERY_LAYER)
-def test_float64_equivariant_and_jit_equals_eager(name, builder, rep_in, rep_out, G, float64):
-    """float64: equivariance to 1e-10 (scale-1 samples) and jit equal to eager."""
+def test_float64_equivariance_jit_and_gradients(name, builder, rep_in, rep_out, G, float64):
+    """float64: equivariance to 1e-10 (scale-1 samples), jit equal to eager, and
+    reverse-mode gradients in params and inputs against `jax.test_util.check_grads`
+    (one compiled apply serves all three)."""
     fn, in_rep, out_rep = _build(builder, rep_in, rep_out, G)
     x = _inputs(in_rep, np.float64)
     params = jax.jit(fn.init)(jax.random.PRNGKey(2), x)
@@ -234,21 +236,11 @@ def test_float64_equivariant_and_jit_equals_eager(name, builder, rep_in, rep_out
     if name in EQUIVARIANT:
         assert_equivariant(lambda z: apply(params, z), in_rep, out_rep, x=x, rtol=1e-10)
     np.testing.assert_allclose(apply(params, x), fn.apply(params, x), rtol=1e-12, atol=1e-12)
+    check_grads(apply, (params, x), order=1, modes=["rev"], eps=1e-6, atol=1e-6, rtol=1e-6)
 
 
 def _pick(*names):
     return [example for example in EVERY_LAYER if example[0] in names]
-
-
-@_suite(EVERY_LAYER)
-def test_float64_gradients_match_finite_differences(name, builder, rep_in, rep_out, G, float64):
-    """Reverse-mode gradients in params and inputs against `jax.test_util.check_grads`."""
-    fn, in_rep, _ = _build(builder, rep_in, rep_out, G)
-    x = _inputs(in_rep, np.float64)
-    params = jax.jit(fn.init)(jax.random.PRNGKey(2), x)
-    check_grads(
-        jax.jit(fn.apply), (params, x), order=1, modes=["rev"], eps=1e-6, atol=1e-6, rtol=1e-6
-    )
 
 
 def _parameter_owners(builder, rep_in, rep_out, G, x) -> dict:

@@ -34,17 +34,18 @@ def test_haiku_module_is_invariant(name, dtype):
         params = f.init(jax.random.PRNGKey(0), x)
         # non-zero biases, so every term matters
         params = jax.tree_util.tree_map(lambda p: p + 0.3, params)
-        y = f.apply(params, x)
+        apply = jax.jit(f.apply)  # one compiled program for every element
+        y = apply(params, x)
         assert y.shape == (8, 1) and y.dtype == jnp.dtype(dtype)
         tol = 1e-10 if dtype == "float64" else 1e-4
         for g in element_table(G).matrices[np.random.default_rng(1).permutation(G.order())[:5]]:
             gx = x @ jnp.asarray(g.T, dtype)
-            assert float(jnp.abs(f.apply(params, gx) - y).max()) <= tol * max(
+            assert float(jnp.abs(apply(params, gx) - y).max()) <= tol * max(
                 1, float(jnp.abs(y).max())
             )
         # not invariant under a generic orthogonal matrix (the test can fail)
         q, _ = np.linalg.qr(np.random.default_rng(2).normal(size=(G.d, G.d)))
-        assert float(jnp.abs(f.apply(params, x @ jnp.asarray(q.T, dtype)) - y).max()) > 1e-3
+        assert float(jnp.abs(apply(params, x @ jnp.asarray(q.T, dtype)) - y).max()) > 1e-3
 
 
 def test_num_params_matches_the_tree_and_names_are_stable():
@@ -87,6 +88,7 @@ def test_training_reduces_the_loss():
     optimiser = optax.adam(3e-2)
     state = optimiser.init(params)
 
+    @jax.jit
     def loss(p):
         return jnp.mean((f.apply(p, x) - y) ** 2)
 
