@@ -40,6 +40,8 @@ __all__ = [
     "G2_TENSOR_POWERS",
     "SO7_TENSOR_POWERS",
     "EXCEPTIONAL_ALGEBRAS",
+    "GSNN_PAPER",
+    "GSNN_COUNTS",
 ]
 
 EMLP_PAPER = (
@@ -168,3 +170,22 @@ EXCEPTIONAL_ALGEBRAS: dict[str, tuple[int, int]] = {"G2": (14, 2), "F4": (52, 4)
 """``(dimension, rank)`` of the exceptional Lie algebras: G2 on ``R^7`` (the stabilizer of
 the octonion 3-form), F4 on the 26- or 27-dimensional Albert algebra, E6 on the
 27-dimensional Albert algebra (preserving its cubic determinant)."""
+
+# ------------------------------------------------------- G-invariant shallow networks
+GSNN_PAPER = (
+    "Agrawal & Ostrowski, NeurIPS 2022, arXiv 2205.09219; counts from running the authors' "
+    "published code"
+)
+
+GSNN_COUNTS: dict[str, tuple[int, int, int, int, int]] = {
+    "C4": (3, 3, 2, 2, 5),
+    "C6": (4, 4, 2, 2, 6),
+    "D4": (5, 8, 7, 13, 12),
+    "C2xC2": (4, 5, 3, 6, 7),
+    "Q8": (6, 6, 7, 7, 13),
+}
+"""Irreducible G-invariant shallow ReLU architectures of the paper's groups (acting as
+`emlp_core.shallow.paper_groups` builds them), from the authors' code (`GSNN_PAPER`):
+``(type-1 accepted, type-1 proposed, type-2 accepted, type-2 proposed, irreducible)``.
+The authors list every index-2 kernel ``K`` of ``H`` (``merge_conjugate_kernels=False``
+of `emlp_core.shallow.enumerate_invariant_shallow`)."""

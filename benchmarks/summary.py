@@ -15,8 +15,9 @@ benchmark without records saying how to produce them), then a table per benchmar
 regression test MSE and pendulum rollout error beside the EMLP paper
 (`benchmarks.accuracy_tables`), layer train steps per front-end and the front-ends against
 Haiku, basis solves against the emlp library, factor-wise solves, group constructions and
-finite-group cases (`benchmarks.speed_tables`). Every ratio is between two numbers of the
-records or between a record and a figure of `benchmarks.paper_reference`.
+finite-group cases (`benchmarks.speed_tables`), and the G-invariant shallow networks'
+counts, universality demo and baselines (`benchmarks.shallow_tables`). Every ratio is
+between two numbers of the records or between a record and a figure of `benchmarks.paper_reference`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from benchmarks.accuracy_tables import pendulum_table, regression_table
 from benchmarks.layers import TASKS as LAYER_TASKS
 from benchmarks.machine import describe_machine, machine_info
 from benchmarks.paper_reference import PENDULUM_ROLLOUT_ERROR, REGRESSION_TEST_MSE
+from benchmarks.shallow_tables import shallow_tables
 
 __all__ = [
     "BENCHMARKS",
@@ -79,7 +81,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "Regression",
         "Regression: test MSE beside the EMLP paper",
         "python -m benchmarks.suite --only o5 inertia lorentz",
-        lambda r: "test_mse" in r,
+        lambda r: "test_mse" in r and r.get("benchmark") != "shallow",
         lambda records: regression_table(records, REGRESSION_TEST_MSE),
     ),
     Benchmark(
@@ -130,6 +132,13 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "python -m benchmarks.groups",
         lambda r: "target_seconds" in r,
         speed_tables.finite_table,
+    ),
+    Benchmark(
+        "G-invariant shallow networks",
+        "G-invariant shallow networks: enumeration, universality, baselines",
+        "python -m benchmarks.shallow",
+        lambda r: r.get("benchmark") == "shallow",
+        shallow_tables,
     ),
 )
 """Every table, in the order of the document."""

@@ -45,12 +45,17 @@ def __getattr__(name: str):
         from layers.shallow_haiku import InvariantShallow
 
         return InvariantShallow
+    if name == "RegularMLP":
+        from layers.regular_haiku import RegularMLP
+
+        return RegularMLP
     raise AttributeError(f"module 'layers' has no attribute {name!r}")
 
 
 __all__ = [
     *_HAIKU_NAMES,
     "InvariantShallow",
+    "RegularMLP",
     "DEFAULT_HIDDEN_GAIN",
     "VARIANCE_PRESERVING_GAIN",
     "Standardization",

@@ -121,7 +121,7 @@ class WeightBlock:
         if basis.kind == "orbit":
             index = basis.column.reshape(s_out, s_in).astype(np.int32)
             return cls(basis.rank, None, index, basis.value.reshape(s_out, s_in))
-        return cls(basis.rank, basis.dense.reshape(s_out, s_in, basis.rank), None, None)
+        return cls(basis.rank, basis.toarray().reshape(s_out, s_in, basis.rank), None, None)
 
 
 def hom_block(source: Summand, target: Summand) -> WeightBlock:

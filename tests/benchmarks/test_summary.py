@@ -201,6 +201,7 @@ def test_every_benchmark_without_records_gets_a_not_run_line_with_its_command():
         "python -m benchmarks.solver --only factor",
         "python -m benchmarks.groups",
         "python -m benchmarks.groups",
+        "python -m benchmarks.shallow",
     ]
     assert not_run[2] == (
         "- Front-end comparison: not run; `python -m benchmarks.layers --frontend all` produces it."

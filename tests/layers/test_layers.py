@@ -23,6 +23,7 @@ from layers import (
     InvariantShallow,
     Linear,
     MLPode,
+    RegularMLP,
     Standardize,
     assert_equivariant,
     core,
@@ -86,6 +87,11 @@ def _shallow(rep_in, rep_out, G):
     return lambda x: InvariantShallow(G, channels=2)(x)
 
 
+def _regular(rep_in, rep_out, G):
+    """Hidden layer: two copies of the regular representation, pointwise ReLU."""
+    return lambda x: RegularMLP(rep_in, rep_out, G, ch=2, num_layers=1)(x)
+
+
 def _dynamics(cls):
     """Builder of a dynamics module ``rep_in -> rep_in`` (the registry's rep_out repeats it)."""
 
@@ -138,7 +144,9 @@ BASELINES = [
 ]
 # Invariant shallow networks: V(G) -> Scalar for a finite orthogonal group (Haiku only).
 SHALLOW = [("shallow-d4", _shallow, V, Scalar, D(4))]
-EVERY_LAYER = REGISTRY + GATED + BASELINES + SHALLOW
+# Regular-representation hidden layers with pointwise ReLU (Haiku only).
+REGULAR = [("regular-d4", _regular, 2 * V, V + Scalar, D(4))]
+EVERY_LAYER = REGISTRY + GATED + BASELINES + SHALLOW + REGULAR
 
 
 def _build(builder, rep_in, rep_out, G):
@@ -186,7 +194,7 @@ def test_registry_covers_every_layer_and_the_required_groups():
     assert {repr(POINTS), repr(CUSTOM)} <= groups  # a direct product and a custom group
 
 
-EQUIVARIANT = {name for name, *_ in REGISTRY + GATED + SHALLOW}
+EQUIVARIANT = {name for name, *_ in REGISTRY + GATED + SHALLOW + REGULAR}
 
 
 @_suite(EVERY_LAYER)
