@@ -59,22 +59,26 @@ import argparse
 import json
 import time
 from collections import defaultdict
-from pathlib import Path
-
-import numpy as np
 
 from benchmarks import cli
 from benchmarks.machine import machine_info
 from benchmarks.paper_reference import GSNN_COUNTS, GSNN_PAPER
+from benchmarks.shallow_models import (
+    METHODS,
+    haiku_model,
+    invariant_data,
+    invariant_teacher,
+    matched_width,
+    train_full_batch,
+    type1_architecture,
+)
+from benchmarks.shallow_plots import plot_baselines, plot_universality
 
 PARTS = ("table", "universality", "baselines")
-METHODS = ("gsnn", "emlp", "mlp")
 DEMO_GROUPS = ("D4", "C8")
 """D4 on the 4 corners of a square (`emlp_core.shallow.paper_groups`), C8 on 8 points."""
 CONVENTIONS = {"merged": True, "authors": False}
 """Convention name -> ``merge_conjugate_kernels``."""
-TEACHER_WIDTH = 16
-REFERENCE_POINTS = 4096
 """Points on which a teacher's mean and standard deviation are measured."""
 
 
@@ -144,142 +148,7 @@ def format_table(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
-# ----------------------------------------------------------------------- targets
-def invariant_teacher(group, seed: int, width: int = TEACHER_WIDTH):
-    """A random G-invariant target ``x (n, d) -> y (n, 1)``, float64, unit variance.
-
-    ``f(x) = mean_g t(rho(g) x)`` for a random ReLU network ``t(x) = sum_j a_j ReLU(<u_j,
-    x> + c_j)`` of ``width`` units; shifted and scaled to mean 0 and variance 1 on
-    `REFERENCE_POINTS` standard normal inputs.
-    """
-    rng = np.random.default_rng([seed, 1])
-    d = group.d
-    u = rng.standard_normal((width, d)) / np.sqrt(d)
-    c = 0.5 * rng.standard_normal(width)
-    a = rng.standard_normal(width) / np.sqrt(width)
-    mats = group.elements()
-
-    def raw(x):
-        moved = np.einsum("gij,nj->gni", mats, x)
-        return (np.maximum(moved @ u.T + c, 0.0) @ a).mean(0)
-
-    ref = raw(np.random.default_rng([seed, 2]).standard_normal((REFERENCE_POINTS, d)))
-    mean, std = ref.mean(), ref.std()
-    return lambda x: ((raw(x) - mean) / std)[:, None]
-
-
-def invariant_data(group, teacher, n: int, seed: int, split: int):
-    """``n`` standard normal inputs (float32) and the teacher's targets, as `RegressionData`."""
-    from benchmarks.datasets import RegressionData
-    from emlp_core import Scalar, V
-
-    x = np.random.default_rng([seed, 3, split]).standard_normal((n, group.d))
-    return RegressionData(
-        x.astype(np.float32),
-        teacher(x).astype(np.float32),
-        group,
-        V(group),
-        Scalar(group),
-        (V, Scalar),
-    )
-
-
 # ----------------------------------------------------------------- part 2: universality
-def _type1(group, order: int):
-    """The accepted type-1 architecture whose subgroup has ``order`` elements (1 or |G|)."""
-    from emlp_core.shallow import enumerate_invariant_shallow
-
-    for a in enumerate_invariant_shallow(group):
-        if a.type == 1 and a.accepted and a.subgroup.order == order:
-            return a
-    raise ValueError(f"{group!r} has no accepted type-1 architecture with |H| = {order}.")
-
-
-def haiku_model(kind: str, group_or_architecture, width: int, num_layers: int = 1):
-    """The Haiku ``(init, apply)`` of a G-SNN (``gsnn``: `InvariantShallow` of a group or an
-    architecture, ``width`` channels), `layers.EMLP` or `layers.MLP` (``V -> Scalar``, ``ch =
-    width``)."""
-    import haiku as hk
-
-    from emlp_core import Scalar, V
-    from layers import EMLP, MLP
-    from layers.shallow_haiku import InvariantShallow
-
-    def forward(z):
-        if kind == "gsnn":
-            return InvariantShallow(group_or_architecture, channels=width)(z)
-        group = group_or_architecture
-        cls = EMLP if kind == "emlp" else MLP
-        return cls(V(group), Scalar(group), group, ch=width, num_layers=num_layers)(z)
-
-    return hk.without_apply_rng(hk.transform(forward))
-
-
-def train_full_batch(model, train, *, steps: int, lr: float, seed: int, val=None, test=None,
-                     elements=None) -> dict:  # fmt: skip
-    """Full-batch Adam on ``train = (x, y)``, every step in one compiled `jax.lax.scan`.
-
-    With ``val``, the parameters of the best validation MSE (measured before every step
-    and after the last) are kept, else the last ones. Returns ``{"initial_mse",
-    "train_mse", "params"}`` and with ``val`` ``"best_val_mse"``, with ``test``
-    ``"test_mse"``, with ``elements`` (``(|G|, d, d)`` matrices) ``"equivariance_error"``:
-    ``max_g |f(rho(g) x) - f(x)|`` over the test (else training) inputs.
-    """
-    import jax
-    import jax.numpy as jnp
-    import optax
-
-    def arrays(split):
-        return None if split is None else tuple(jnp.asarray(a, jnp.float32) for a in split)
-
-    train, val, test = arrays(train), arrays(val), arrays(test)
-    optimizer = optax.adam(lr)
-
-    def mse(p, split):
-        return jnp.mean((model.apply(p, split[0]) - split[1]) ** 2)
-
-    # eager: its many small random draws compile once per shape, not once per training set
-    params = model.init(jax.random.PRNGKey(seed), train[0][:1])
-
-    @jax.jit
-    def run(p0):  # training and evaluation: one compilation
-        def body(carry, _):
-            p, state, best, best_val = carry
-            if val is not None:
-                value = mse(p, val)
-                better = value < best_val
-                best = jax.tree.map(lambda a, b: jnp.where(better, a, b), p, best)
-                best_val = jnp.minimum(value, best_val)
-            loss, grads = jax.value_and_grad(mse)(p, train)
-            updates, state = optimizer.update(grads, state, p)
-            return (optax.apply_updates(p, updates), state, best, best_val), loss
-
-        init = (p0, optimizer.init(p0), p0, jnp.inf)
-        (p, _, best, best_val), losses = jax.lax.scan(body, init, None, length=steps)
-        out = {"initial_mse": mse(p0, train), "min_loss": jnp.min(losses)}
-        if val is not None:
-            last = mse(p, val)
-            p = jax.tree.map(lambda a, b: jnp.where(last < best_val, a, b), p, best)
-            out["best_val_mse"] = jnp.minimum(last, best_val)
-        out["train_mse"] = mse(p, train)
-        if test is not None:
-            out["test_mse"] = mse(p, test)
-        if elements is not None:
-            x = (test or train)[0]
-            moved = jnp.einsum("gij,nj->gni", jnp.asarray(elements, jnp.float32), x)
-            outputs = jax.vmap(lambda z: model.apply(p, z))(moved)
-            out["equivariance_error"] = jnp.max(jnp.abs(outputs - model.apply(p, x)))
-        return p, out
-
-    params, out = run(params)
-    result = {k: float(v) for k, v in out.items()}
-    if val is None:  # the last parameters, or the smallest loss seen during training
-        result["train_mse"] = min(result["train_mse"], result.pop("min_loss"))
-    else:
-        result.pop("min_loss")
-    return result | {"params": params}
-
-
 def universality_records(
     groups=DEMO_GROUPS, ms=(1, 2, 4, 8, 16, 32, 64), *, n_train=256, steps=3000, lr=0.01, seed=0
 ) -> list[dict]:
@@ -290,7 +159,10 @@ def universality_records(
     for name in groups:
         group = demo_group(name)
         data = invariant_data(group, invariant_teacher(group, seed), n_train, seed, 0)
-        models = {"regular": _type1(group, 1), "invariant": _type1(group, int(group.order()))}
+        models = {
+            "regular": type1_architecture(group, 1),
+            "invariant": type1_architecture(group, int(group.order())),
+        }
         for model, arch in models.items():
             for m in ms:
                 start = time.perf_counter()
@@ -323,51 +195,6 @@ def format_universality_row(r: dict) -> str:
 
 
 # ----------------------------------------------------------------- part 3: baselines
-def _num_params(kind: str, group, width: int, num_layers: int) -> int:
-    import haiku as hk
-    import jax
-    import jax.numpy as jnp
-
-    from emlp_core import Scalar, V
-    from layers import EMLP, MLP
-    from layers.core import tree_size
-
-    cls = EMLP if kind == "emlp" else MLP
-    model = hk.transform(
-        lambda z: cls(V(group), Scalar(group), group, ch=width, num_layers=num_layers)(z)
-    )
-    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), jnp.ones((1, group.d)))
-    return int(tree_size(shapes))
-
-
-def matched_width(kind: str, group, target: int, num_layers: int, largest: int = 1024) -> int:
-    """The ``ch`` of an EMLP or MLP whose parameter count is closest to ``target``.
-
-    Doubles ``ch`` from 1 until the count reaches ``target`` (at most ``largest``), then
-    bisects: few models are built, and only small ones for a small target.
-    """
-    count = {}
-
-    def params(ch):
-        if ch not in count:
-            count[ch] = _num_params(kind, group, ch, num_layers)
-        return count[ch]
-
-    hi = 1
-    while hi < largest and params(hi) < target:
-        hi = min(2 * hi, largest)
-    lo = max(1, hi // 2)
-    while lo < hi:  # the smallest ch in [lo, hi] with params(ch) >= target (or hi)
-        mid = (lo + hi) // 2
-        if params(mid) >= target:
-            hi = mid
-        else:
-            lo = mid + 1
-    if lo == 1:
-        return 1
-    return lo if abs(params(lo) - target) <= abs(target - params(lo - 1)) else lo - 1
-
-
 def baseline_records(
     groups=DEMO_GROUPS,
     sizes=(50, 100, 200, 500),
@@ -440,62 +267,6 @@ def format_baseline_row(r: dict) -> str:
         f"{r['group']:<6}{r['method']:<7}{r['width']:>6}{r['params']:>8}{r['n_train']:>6}"
         f"{r['seed']:>5}{r['test_mse']:>10.3g}{r['equivariance_error']:>11.2g}{r['seconds']:>9.2f}"
     )
-
-
-# ----------------------------------------------------------------------- plots
-def plot_universality(records: list[dict], path: Path) -> None:
-    """Training MSE against ``m`` (log-log), one panel per group, one line per model."""
-    from benchmarks.plots import _pyplot
-
-    plt = _pyplot()
-    names = list(dict.fromkeys(r["group"] for r in records))
-    fig, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 4), squeeze=False)
-    for ax, name in zip(axes[0], names, strict=False):
-        for model, label in (
-            ("regular", "m x regular (H = {e})"),
-            ("invariant", "invariant only (H = G)"),
-        ):
-            rows = sorted((r["m"], r["train_mse"]) for r in records
-                          if r["group"] == name and r["model"] == model)  # fmt: skip
-            if rows:
-                ax.plot([r[0] for r in rows], [r[1] for r in rows], "-o", label=label)
-        ax.set(xscale="log", yscale="log", xlabel="m (copies)", ylabel="training MSE",
-               title=f"{name}: invariant teacher")  # fmt: skip
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
-def plot_baselines(records: list[dict], path: Path) -> None:
-    """Test MSE against N (log-log), one panel per group, mean over seeds, min-max band."""
-    from benchmarks.plots import _pyplot
-
-    plt = _pyplot()
-    names = list(dict.fromkeys(r["group"] for r in records))
-    fig, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 4), squeeze=False)
-    for ax, name in zip(axes[0], names, strict=False):
-        for k, method in enumerate(METHODS):
-            runs = defaultdict(list)
-            for r in records:
-                if r["group"] == name and r["method"] == method:
-                    runs[r["n_train"]].append(r["test_mse"])
-            if not runs:
-                continue
-            sizes = sorted(runs)
-            params = next(
-                r["params"] for r in records if r["group"] == name and r["method"] == method
-            )
-            ax.plot(sizes, [np.mean(runs[n]) for n in sizes], "-o", color=f"C{k}",
-                    label=f"{method} ({params} params)")  # fmt: skip
-            ax.fill_between(sizes, [min(runs[n]) for n in sizes], [max(runs[n]) for n in sizes],
-                            color=f"C{k}", alpha=0.2)  # fmt: skip
-        ax.set(xscale="log", yscale="log", xlabel="training set size N", ylabel="test MSE",
-               title=f"{name}: invariant teacher")  # fmt: skip
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 # ----------------------------------------------------------------------- command line

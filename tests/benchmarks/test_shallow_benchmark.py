@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from benchmarks import shallow, summary
+from benchmarks import shallow, shallow_models, summary
 from benchmarks.paper_reference import GSNN_COUNTS
 
 COMMON = {"benchmark", "part", "group", "machine"}
@@ -69,7 +69,7 @@ def test_tiny_universality_and_baseline_runs_write_well_formed_records(tmp_path)
     assert gsnn["params"] == 33 and mlp["params"] == 31  # MLP widths step by d + 2 = 10
     c8 = shallow.demo_group("C8")
     emlp_width = shallow.matched_width("emlp", c8, gsnn["params"], num_layers=1)
-    assert abs(shallow._num_params("emlp", c8, emlp_width, 1) - gsnn["params"]) <= 2
+    assert abs(shallow_models._num_params("emlp", c8, emlp_width, 1) - gsnn["params"]) <= 2
     text = summary.summarize([summary.Source(out, universality + baselines, ["Linux"])])
     assert "| D4 | m × regular (H = {e}) |" in text and "| C8 | gsnn | 1 | 33 |" in text
 

@@ -24,8 +24,9 @@ def model(architectures, channels=2):
     )
 
 
-@pytest.mark.parametrize("name", ["D4", "Q8", "C2xC2"])
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(  # float32 of every layer kind: the registry of test_layers.py
+    "name, dtype", [("D4", "float64"), ("Q8", "float64"), ("C2xC2", "float32")]
+)
 def test_haiku_module_is_invariant(name, dtype):
     G = GROUPS[name]
     with jax.enable_x64(dtype == "float64"):
