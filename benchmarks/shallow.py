@@ -152,7 +152,12 @@ def format_table(records: list[dict]) -> str:
 def universality_records(
     groups=DEMO_GROUPS, ms=(1, 2, 4, 8, 16, 32, 64), *, n_train=256, steps=3000, lr=0.01, seed=0
 ) -> list[dict]:
-    """Training MSE of the regular (``H = {e}``) and invariant-only (``H = G``) models."""
+    """Training MSE of the regular (``H = {e}``), invariant-only (``H = G``) and
+    trivial-plus-defining (``m * (Scalar + V)``, pointwise ReLU) one-hidden-layer models."""
+    import jax
+    import jax.numpy as jnp
+
+    from layers.core import tree_size
     from layers.shallow import shallow_plan
 
     records = []
@@ -163,17 +168,24 @@ def universality_records(
             "regular": type1_architecture(group, 1),
             "invariant": type1_architecture(group, int(group.order())),
         }
+        models["defining"] = None  # m * (Scalar + V) with pointwise ReLU
         for model, arch in models.items():
             for m in ms:
                 start = time.perf_counter()
-                fitted = train_full_batch(
-                    haiku_model("gsnn", arch, m), (data.x, data.y), steps=steps, lr=lr, seed=seed
-                )
+                if arch is None:
+                    net = haiku_model("defining", group, m)
+                    shapes = jax.eval_shape(net.init, jax.random.PRNGKey(0), jnp.ones((1, group.d)))
+                    arch_name, units, params = "Scalar+V", m * (1 + group.d), int(tree_size(shapes))
+                else:
+                    net = haiku_model("gsnn", arch, m)
+                    arch_name, units = arch.name, m * arch.width
+                    params = shallow_plan(arch, m).num_params()
+                fitted = train_full_batch(net, (data.x, data.y), steps=steps, lr=lr, seed=seed)
                 record = {
                     "benchmark": "shallow", "part": "universality", "group": name,
                     "d": group.d, "order": int(group.order()), "model": model,
-                    "architecture": arch.name, "m": m, "hidden_units": m * arch.width,
-                    "params": shallow_plan(arch, m).num_params(), "n_train": n_train,
+                    "architecture": arch_name, "m": m, "hidden_units": units,
+                    "params": params, "n_train": n_train,
                     "steps": steps, "lr": lr, "seed": seed, "train_mse": fitted["train_mse"],
                     "initial_mse": fitted["initial_mse"], "seconds": time.perf_counter() - start,
                 }  # fmt: skip

@@ -67,17 +67,21 @@ def type1_architecture(group, order: int):
 def haiku_model(kind: str, group_or_architecture, width: int, num_layers: int = 1):
     """The Haiku ``(init, apply)`` of a G-SNN (``gsnn``: `InvariantShallow` of a group or an
     architecture, ``width`` channels), `layers.EMLP` or `layers.MLP` (``V -> Scalar``, ``ch =
-    width``)."""
+    width``), or ``defining``: `layers.RegularMLP` with one hidden layer of ``width`` copies
+    of ``Scalar + V`` and pointwise ReLU (``V`` of a permutation group)."""
     import haiku as hk
 
     from emlp_core import Scalar, V
-    from layers import EMLP, MLP
+    from layers import EMLP, MLP, RegularMLP
     from layers.shallow_haiku import InvariantShallow
 
     def forward(z):
         if kind == "gsnn":
             return InvariantShallow(group_or_architecture, channels=width)(z)
         group = group_or_architecture
+        if kind == "defining":
+            hidden = width * (Scalar + V)
+            return RegularMLP(V(group), Scalar(group), group, ch=[hidden], num_layers=1)(z)
         cls = EMLP if kind == "emlp" else MLP
         return cls(V(group), Scalar(group), group, ch=width, num_layers=num_layers)(z)
 

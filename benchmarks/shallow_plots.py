@@ -21,6 +21,7 @@ def plot_universality(records: list[dict], path: Path) -> None:
         for model, label in (
             ("regular", "m x regular (H = {e})"),
             ("invariant", "invariant only (H = G)"),
+            ("defining", "m x (Scalar + V)"),
         ):
             rows = sorted((r["m"], r["train_mse"]) for r in records
                           if r["group"] == name and r["model"] == model)  # fmt: skip

@@ -64,7 +64,11 @@ def _universality_table(records: list[dict]) -> str:
     ms = sorted({r["m"] for r in records})
     header = ["group", "hidden layer", *(f"m = {m}" for m in ms)]
     rows = []
-    labels = {"regular": "m × regular (H = {e})", "invariant": "invariant only (H = G)"}
+    labels = {
+        "regular": "m × regular (H = {e})",
+        "invariant": "invariant only (H = G)",
+        "defining": "m × (Scalar + V), pointwise ReLU",
+    }
     keys = list(dict.fromkeys((r["group"], r["model"]) for r in records))
     for group, model in keys:
         mse = {

@@ -47,7 +47,8 @@ def test_tiny_universality_and_baseline_runs_write_well_formed_records(tmp_path)
     shallow.main(["--part", "universality", *argv])
     universality = _load(out)
     assert [(r["model"], r["m"]) for r in universality] == [
-        ("regular", 1), ("regular", 4), ("invariant", 1), ("invariant", 4)
+        ("regular", 1), ("regular", 4), ("invariant", 1), ("invariant", 4),
+        ("defining", 1), ("defining", 4),
     ]  # fmt: skip
     regular = universality[1]
     assert regular["hidden_units"] == 4 * 8 and regular["params"] == 4 * (4 + 2)
