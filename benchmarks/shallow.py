@@ -154,10 +154,8 @@ def universality_records(
 ) -> list[dict]:
     """Training MSE of the regular (``H = {e}``), invariant-only (``H = G``) and
     trivial-plus-defining (``m * (Scalar + V)``, pointwise ReLU) one-hidden-layer models."""
-    import jax
-    import jax.numpy as jnp
-
-    from layers.core import tree_size
+    from emlp_core import Scalar, V
+    from layers.regular import regular_mlp_plan
     from layers.shallow import shallow_plan
 
     records = []
@@ -174,8 +172,9 @@ def universality_records(
                 start = time.perf_counter()
                 if arch is None:
                     net = haiku_model("defining", group, m)
-                    shapes = jax.eval_shape(net.init, jax.random.PRNGKey(0), jnp.ones((1, group.d)))
-                    arch_name, units, params = "Scalar+V", m * (1 + group.d), int(tree_size(shapes))
+                    hidden = [m * (Scalar + V)]
+                    plan = regular_mlp_plan(V(group), Scalar(group), group, ch=hidden)
+                    arch_name, units, params = "Scalar+V", m * (1 + group.d), plan.num_params()
                 else:
                     net = haiku_model("gsnn", arch, m)
                     arch_name, units = arch.name, m * arch.width

@@ -154,20 +154,12 @@ def train_full_batch(model, train, *, steps: int, lr: float, seed: int, val=None
 
 
 def _num_params(kind: str, group, width: int, num_layers: int) -> int:
-    import haiku as hk
-    import jax
-    import jax.numpy as jnp
-
+    """Parameters of the EMLP or MLP ``V -> Scalar`` of ``ch = width``, from its plan."""
     from emlp_core import Scalar, V
-    from layers import EMLP, MLP
-    from layers.core import tree_size
+    from layers.core import emlp_plan, mlp_plan
 
-    cls = EMLP if kind == "emlp" else MLP
-    model = hk.transform(
-        lambda z: cls(V(group), Scalar(group), group, ch=width, num_layers=num_layers)(z)
-    )
-    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), jnp.ones((1, group.d)))
-    return int(tree_size(shapes))
+    plan = emlp_plan if kind == "emlp" else mlp_plan
+    return plan(V(group), Scalar(group), group, ch=width, num_layers=num_layers).num_params()
 
 
 def matched_width(kind: str, group, target: int, num_layers: int, largest: int = 1024) -> int:
