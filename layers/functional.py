@@ -280,13 +280,20 @@ def _pair_products(matrices: jax.Array, vectors: jax.Array, size_b: int) -> jax.
     return jnp.einsum("...pij,...pj->...pi", matrices, vectors)
 
 
-def _mix(products: jax.Array, weights: jax.Array) -> jax.Array:
-    """``out[..., n, i] = sum_p weights[n, p] products[..., p, i]``, flattened, as one matmul.
+_KRON_MIX_MAX = 64  # largest type size mixed through kron(weights.T, I_s)
 
-    For tensor outputs (``i`` of size ``s > 1``) the weight is expanded to
-    ``kron(weights.T, I_s)``, a small matrix, so no transposes of the batch are needed.
+
+def _mix(products: jax.Array, weights: jax.Array) -> jax.Array:
+    """``out[..., n, i] = sum_p weights[n, p] products[..., p, i]``, flattened.
+
+    For small tensor outputs (``i`` of size ``1 < s <= _KRON_MIX_MAX``) the weight is
+    expanded to ``kron(weights.T, I_s)``, a small matrix, so one matmul needs no transposes
+    of the batch; larger types (``V_a ⊗ V_b`` of two regular representations, ``s = p^2``)
+    contract over ``p`` directly, since the expanded matrix grows as ``s^2``.
     """
     *batch, pairs, size = products.shape
+    if size > _KRON_MIX_MAX:
+        return jnp.einsum("...pi,np->...ni", products, weights).reshape(*batch, -1)
     flat = products.reshape(*batch, pairs * size)
     if size == 1:
         return flat @ weights.T

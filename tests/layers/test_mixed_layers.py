@@ -120,3 +120,24 @@ def test_linear_between_different_factors_keeps_only_their_invariants():
     shifted = np.asarray(model.apply(params, x + np.float32([1, -1, 2, -2])))  # same sums
     np.testing.assert_allclose(shifted, y, atol=1e-5)
     assert np.std(y[:, 3]) > 1e-3
+
+
+def test_bilinear_mixes_large_types_without_the_kron_expansion(monkeypatch):
+    """V_a ⊗ V_b of two regular reps (121 > _KRON_MIX_MAX coordinates) is mixed by a direct
+    contraction; it equals the kron(weights.T, I_s) matmul used for small types."""
+    from layers import functional as F
+    from layers.bases import bilinear_basis
+
+    p = 11
+    P = Z(p) * Z(p)
+    a, b = V.lift(P, 0), V.lift(P, 1)
+    hidden = (2 * a + 2 * b + 2 * (a * b))(P)
+    basis = bilinear_basis(hidden, hidden)
+    params = F.init_params(basis, jax.random.PRNGKey(1), jnp.float32)
+    x = jnp.asarray(_inputs(hidden.size(), np.float32, batch=3))
+    assert hidden.size() > 2 * F._KRON_MIX_MAX
+    direct = np.asarray(F.bilinear(basis, params, x))
+    monkeypatch.setattr(F, "_KRON_MIX_MAX", 10**6)
+    expanded = np.asarray(F.bilinear(basis, params, x))
+    np.testing.assert_allclose(direct, expanded, rtol=1e-5, atol=1e-6)
+    assert float(np.abs(direct[:, 4 * p :]).max()) > 1e-3  # the product type is populated
