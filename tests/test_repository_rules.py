@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("benchmarks", "layers", "emlp_core", "groups", "discovery")
+PACKAGES = ("benchmarks", "layers", "emlp_core", "groups", "discovery", "analysis")
 TOP_LEVEL_FILES = ("README.md", "CHANGELOG.md")
 SKIPPED_DIRECTORIES = {"__pycache__", "results"}  # caches and git-ignored benchmark output
 
