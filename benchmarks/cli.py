@@ -244,3 +244,21 @@ def reject_duplicates(parser: argparse.ArgumentParser, flag: str, values: Sequen
     repeated = sorted({v for v in values if list(values).count(v) > 1}, key=str)
     if repeated:
         parser.error(f"argument {flag}: repeated values {repeated} in {list(values)}")
+
+
+def fill_default_outputs(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, name: str
+) -> argparse.Namespace:
+    """Fills ``args.out`` and (if the parser has ``--figures``) ``args.figures`` when not given.
+
+    ``--out`` defaults to ``benchmarks/results/<name>.json`` (``<name>_quick.json`` under
+    ``--quick``); figures go to ``benchmarks/figures``, or beside ``--out`` under ``--quick``
+    so that a smoke run never overwrites the figures of a full one.
+    """
+    quick = getattr(args, "quick", False)
+    if args.out is None:
+        suffix = "_quick" if quick else ""
+        args.out = default_output_file(parser, f"benchmarks/results/{name}{suffix}.json")
+    if getattr(args, "figures", "absent") is None:
+        args.figures = args.out.parent if quick else output_directory("benchmarks/figures")
+    return args
