@@ -6,6 +6,7 @@ from emlp_core.custom import GeneratorRep as GeneratorRep
 from emlp_core.custom import from_generators as from_generators
 from emlp_core.custom import pullback as pullback
 from emlp_core.custom import restrict as restrict
+from emlp_core.expressions import parse_rep as parse_rep
 from emlp_core.finite_reps import CosetRep as CosetRep
 from emlp_core.finite_reps import RegularRep as RegularRep
 from emlp_core.fourier import fourier_transform as fourier_transform
@@ -58,6 +59,7 @@ __all__ = [
     "VectorRep",
     "equivariant_basis",
     "equivariant_projector",
+    "parse_rep",
     "ShallowArchitecture",
     "enumerate_invariant_shallow",
     "summarize_shallow",
