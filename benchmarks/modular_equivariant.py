@@ -309,6 +309,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--quick", action="store_true", help="p = 13, one seed, 60 steps (long MLP 3x): seconds"
     )
     parser.add_argument("--no-progress", action="store_true", help="print no rows")
+    parser.add_argument("--no-plots", action="store_true", help="write no figure")
+    parser.add_argument("--figures", type=cli.output_directory, default=None,
+                        help="figure directory (default benchmarks/figures)")  # fmt: skip
     parser.add_argument("--out", type=cli.output_file, default=None,
                         help="JSON file (default in benchmarks/results)")  # fmt: skip
     parser.add_argument("--transformer", type=cli.input_file, default=None,
@@ -351,6 +354,11 @@ def main(argv=None) -> dict:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(record, indent=1))
     print(f"wrote {args.out}")
+    if not args.no_plots:
+        from benchmarks.modular_plots import plot_route
+
+        args.figures.mkdir(parents=True, exist_ok=True)
+        print(f"wrote {plot_route(record, args.figures)}")
     return record
 
 

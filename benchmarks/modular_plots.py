@@ -8,6 +8,11 @@
 * ``modular_spectrum.png``: the share of the embedding's squared norm per frequency at
   the last logged step (key frequencies highlighted), and its Gini coefficient against
   the step.
+
+`plot_route` writes ``modular_route.png`` from the record of
+``python -m benchmarks.modular_equivariant``: test accuracy against the training fraction
+per model (mean over seeds, the seeds' range as error bars), the transformer's point
+where its record was found.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["plot_transformer"]
+__all__ = ["plot_transformer", "plot_route"]
 
 LOSSES = (
     ("train_loss", "train"),
@@ -99,3 +104,38 @@ def plot_transformer(record: dict, directory: Path) -> list[Path]:
     fig.savefig(paths[2], dpi=120)
     plt.close(fig)
     return paths
+
+
+ROUTE_MODELS = (("emlp", "EMLP (C_p × C_p)"), ("mlp", "MLP"), ("mlp_long", "MLP, long schedule"))
+
+
+def plot_route(record: dict, directory: Path) -> Path:
+    """``modular_route.png`` in ``directory`` from an ``equivariant`` record; returns the path."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = record["table"]
+    fractions = np.array([entry["frac"] for entry in table])
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for key, label in ROUTE_MODELS + (("transformer", "transformer (Nanda et al.)"),):
+        points = [(f, e[key]) for f, e in zip(fractions, table, strict=True) if key in e]
+        if not points:
+            continue
+        x = np.array([f for f, _ in points])
+        mean = np.array([c["mean"] for _, c in points])
+        low = mean - np.array([c.get("min", c["mean"]) for _, c in points])
+        high = np.array([c.get("max", c["mean"]) for _, c in points]) - mean
+        ax.errorbar(x, mean, yerr=[low, high], marker="o", capsize=3, label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("fraction of the p² pairs used for training")
+    ax.set_ylabel("test accuracy")
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_title(f"a + b mod {record['config']['p']}: exact symmetry against data")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path = Path(directory) / "modular_route.png"
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

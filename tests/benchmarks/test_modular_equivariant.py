@@ -46,7 +46,9 @@ def test_cli_emlp_generalises_from_four_pairs_and_the_mlp_does_not(tmp_path):
     transformer.write_text(json.dumps([{"benchmark": "modular", "part": "transformer",
         "config": {"p": 7, "frac": 0.1}, "final": {"test_acc": 0.5}, "steps_run": 9}]))  # fmt: skip
     argv = ["--p", "7", "--fractions", "0.1", "--seeds", "1", "--steps", "40", "--no-progress"]
-    record = route.main([*argv, "--out", str(out), "--transformer", str(transformer)])
+    argv += ["--figures", str(tmp_path), "--transformer", str(transformer)]
+    record = route.main([*argv, "--out", str(out)])
+    assert (tmp_path / "modular_route.png").stat().st_size > 0
     saved = json.loads(out.read_text())
     assert saved["table"] == record["table"]
     rows = {row["model"]: row for row in saved["rows"]}
