@@ -352,7 +352,7 @@ def main(argv=None) -> dict:
     record = {"benchmark": "modular", "part": "equivariant", "config": asdict(config),
               "rows": rows, "table": table, "machine": machine_info()}  # fmt: skip
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(record, indent=1))
+    args.out.write_text(json.dumps([record], indent=1))  # a list of records, as modular.json
     print(f"wrote {args.out}")
     if not args.no_plots:
         from benchmarks.modular_plots import plot_route

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks import cli, speed_tables
+from benchmarks import analysis_tables, cli, speed_tables
 from benchmarks.accuracy_tables import pendulum_table, regression_table
 from benchmarks.layers import TASKS as LAYER_TASKS
 from benchmarks.machine import describe_machine, machine_info
@@ -81,7 +81,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "Regression",
         "Regression: test MSE beside the EMLP paper",
         "python -m benchmarks.suite --only o5 inertia lorentz",
-        lambda r: "test_mse" in r and r.get("benchmark") != "shallow",
+        lambda r: "test_mse" in r and "benchmark" not in r,
         lambda records: regression_table(records, REGRESSION_TEST_MSE),
     ),
     Benchmark(
@@ -140,6 +140,41 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         lambda r: r.get("benchmark") == "shallow",
         shallow_tables,
     ),
+    Benchmark(
+        "Grokking",
+        "Grokking on addition mod p (Nanda et al.)",
+        "python -m benchmarks.modular --log-every 200",
+        lambda r: r.get("benchmark") == "modular" and r.get("part") == "transformer",
+        analysis_tables.grokking_table,
+    ),
+    Benchmark(
+        "Equivariant route",
+        "Addition mod p: exact symmetry against training data",
+        "python -m benchmarks.modular_equivariant",
+        lambda r: r.get("benchmark") == "modular" and r.get("part") == "equivariant",
+        analysis_tables.route_table,
+    ),
+    Benchmark(
+        "Bounds",
+        "Margin-bound terms against measured gaps under C_N",
+        "python -m benchmarks.bounds",
+        lambda r: r.get("benchmark") == "bounds",
+        analysis_tables.bounds_table,
+    ),
+    Benchmark(
+        "Digits",
+        "Digits: translation-invariant models against the MLP (test accuracy, gap)",
+        "python -m benchmarks.digits",
+        lambda r: r.get("benchmark") == "digits",
+        analysis_tables.digits_table,
+    ),
+    Benchmark(
+        "Hardness",
+        "Hard and easy invariant targets: invariant model against MLP",
+        "python -m benchmarks.hardness",
+        lambda r: r.get("benchmark") == "hardness" or {"target", "metric", "gap"} <= set(r),
+        analysis_tables.hardness_table,
+    ),
 )
 """Every table, in the order of the document."""
 
@@ -184,7 +219,9 @@ def load_source(path: str | Path) -> Source:
     except json.JSONDecodeError as error:
         raise ValueError(f"{path} is not valid JSON: {error}") from None
     records, metadata = _record_lists(path, loaded)
-    machines = [describe_machine(metadata)] if metadata else []
+    # an object's machine (a dict, as hardness writes), or the metadata itself (groups)
+    machine = metadata["machine"] if isinstance(metadata.get("machine"), dict) else metadata
+    machines = [describe_machine(machine)] if machine else []
     for r in records:
         if isinstance(r.get("machine"), (dict, str)):
             text = describe_machine(r["machine"])

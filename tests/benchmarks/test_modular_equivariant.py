@@ -49,7 +49,7 @@ def test_cli_emlp_generalises_from_four_pairs_and_the_mlp_does_not(tmp_path):
     argv += ["--figures", str(tmp_path), "--transformer", str(transformer)]
     record = route.main([*argv, "--out", str(out)])
     assert (tmp_path / "modular_route.png").stat().st_size > 0
-    saved = json.loads(out.read_text())
+    (saved,) = json.loads(out.read_text())
     assert saved["table"] == record["table"]
     rows = {row["model"]: row for row in saved["rows"]}
     assert set(rows) == set(route.MODELS) and rows["emlp"]["n_train"] == 4  # of 49 pairs

@@ -202,6 +202,11 @@ def test_every_benchmark_without_records_gets_a_not_run_line_with_its_command():
         "python -m benchmarks.groups",
         "python -m benchmarks.groups",
         "python -m benchmarks.shallow",
+        "python -m benchmarks.modular --log-every 200",
+        "python -m benchmarks.modular_equivariant",
+        "python -m benchmarks.bounds",
+        "python -m benchmarks.digits",
+        "python -m benchmarks.hardness",
     ]
     assert not_run[2] == (
         "- Front-end comparison: not run; `python -m benchmarks.layers --frontend all` produces it."
@@ -219,3 +224,25 @@ def test_records_of_no_known_benchmark_are_counted():
     text = summary.summarize([summary.Source(Path("x.json"), records)])
     assert "- 2 records match no table (keys of the first: score, task)." in text
     assert "## " not in text and "Machine of this summary, for files that name none:" in text
+
+
+def test_analysis_benchmarks_get_their_own_tables_and_stay_out_of_regression(tmp_path):
+    """A hardness record has a test MSE but is no regression record; an object file with a
+    machine (as hardness writes) names that machine."""
+    hardness = {"benchmark": "hardness", "target": "easy", "n": 8, "model": "mlp",
+                "n_train": 64, "seed": 0, "test_mse": 0.5, "test_acc": None}  # fmt: skip
+    gap = {"target": "easy", "n": 8, "metric": "test_mse", "gap": 16.0}
+    path = tmp_path / "hardness.json"
+    machine = {"platform": "Linux-test", "cpu_count": 2, "python": "3.11", "jax": "0.10"}
+    path.write_text(json.dumps({"benchmark": "hardness", "records": [hardness],
+                                "sample_complexity": [gap], "machine": machine}))  # fmt: skip
+    bounds = {"benchmark": "bounds", "order": 2, "seed": 0, "params": 320, "gap": 0.07,
+              "train_accuracy": 1.0, "test_accuracy": 0.93, "norm_disagreement": 5e-16,
+              "nbs18": {"spectral_product": 94.8, "bound": 376.0}}  # fmt: skip
+    other = tmp_path / "bounds.json"
+    other.write_text(json.dumps([bounds]))
+    text = summary.summarize(summary.load_sources([path, other]))
+    assert "- Regression: not run" in text and "match no table" not in text
+    assert "| easy | test_mse | mlp | 8 | 0.5 |" in text
+    assert "| 2 | 320 | 1 | 1.000 | 0.930 | 0.070 | 95 | 376 | 5e-16 |" in text
+    assert "Machine of" in text and "Linux-test" in text and "thresholds" not in text
