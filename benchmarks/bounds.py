@@ -42,14 +42,13 @@ dense and irrep norms, residual, irreps), ``norm_disagreement``, ``gamma``, ``nb
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks import cli
-from benchmarks.machine import machine_info
+from benchmarks.machine import write_records
 
 __all__ = ["ORDERS", "cyclic_subgroup", "invariant_task", "run_one", "format_table", "main"]
 
@@ -341,11 +340,7 @@ def main(argv=None) -> list[dict]:
             trainer_cache=trainers,
         ))  # fmt: skip
     print(format_table(records), flush=True)
-    machine = machine_info()
-    records = [r | {"machine": machine} for r in records]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(records, indent=2))
-    print(f"wrote {args.out}")
+    records = write_records(args.out, records, indent=2)
     if not args.no_plots:
         plot(records, FIGURE)
         print(f"wrote {FIGURE}")

@@ -49,7 +49,6 @@ against training size) goes to ``--figures`` (default ``benchmarks/figures``; wi
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 import jax
@@ -303,16 +302,12 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> list[dict]:
     """Runs the command line ``argv`` (see the module docstring); returns the records."""
-    from benchmarks.machine import machine_info
+    from benchmarks.machine import write_records
 
     args = parse_args(argv)
     records = run(args, progress=not args.no_progress)
     print(format_table(records))
-    machine = machine_info()
-    records = [r | {"machine": machine} for r in records]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(records, indent=1))
-    print(f"wrote {args.out}")
+    records = write_records(args.out, records)
     if not args.no_plots:
         from benchmarks.digits_plots import plot_digits
 

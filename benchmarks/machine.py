@@ -14,11 +14,13 @@ Example:
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 from importlib import metadata
+from pathlib import Path
 
-__all__ = ["machine_info", "describe_machine"]
+__all__ = ["machine_info", "describe_machine", "write_records"]
 
 _LIBRARIES = ("jax", "numpy")
 
@@ -77,3 +79,22 @@ def describe_machine(info: dict | str) -> str:
         else:
             parts.append(f"{key} {value}")
     return ", ".join(parts)
+
+
+def write_records(path: Path, records: list[dict], indent: int = 1) -> list[dict]:
+    """Stamps each record with `machine_info`, writes them as a JSON list to ``path``
+    (creating its folder) and says so; returns the stamped records.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "out" / "records.json"
+        >>> [sorted(r) for r in write_records(path, [{"case": "a"}])]  # doctest: +ELLIPSIS
+        wrote .../out/records.json
+        [['case', 'machine']]
+    """
+    machine = machine_info()
+    records = [r | {"machine": machine} for r in records]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(records, indent=indent))
+    print(f"wrote {path}")
+    return records

@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import math
 import time
 
@@ -73,7 +72,7 @@ from analysis.modular import (
 )
 from analysis.spectra import frequency_spectrum, gini, key_frequencies
 from benchmarks import cli
-from benchmarks.machine import machine_info
+from benchmarks.machine import write_records
 from benchmarks.modular_model import (
     ModularConfig,
     count_params,
@@ -356,11 +355,7 @@ def main(argv=None) -> list[dict]:
             for path in plot_transformer(record, args.figures):
                 print(f"wrote {path}")
         records.append(record)
-    machine = machine_info()
-    records = [r | {"machine": machine} for r in records]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(records, indent=1))
-    print(f"wrote {args.out}")
+    records = write_records(args.out, records)
     return records
 
 

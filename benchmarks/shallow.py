@@ -56,12 +56,11 @@ Targets have unit variance, so an MSE of 1 is no better than predicting the mean
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections import defaultdict
 
 from benchmarks import cli
-from benchmarks.machine import machine_info
+from benchmarks.machine import write_records
 from benchmarks.paper_reference import GSNN_COUNTS, GSNN_PAPER
 from benchmarks.shallow_models import (
     METHODS,
@@ -346,11 +345,7 @@ def main(argv=None) -> list[dict]:
         records += found
         if not args.no_plots:
             plot_baselines(found, args.out.parent / "shallow_baselines.png")
-    machine = machine_info()
-    records = [r | {"machine": machine} for r in records]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(records, indent=2))
-    print(f"wrote {args.out}")
+    records = write_records(args.out, records, indent=2)
     return records
 
 
