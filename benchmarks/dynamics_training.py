@@ -8,7 +8,6 @@ the model out for 30 s from held-out initial states and compares with the ground
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,11 +16,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from tqdm.auto import tqdm
 
 from benchmarks.spring_pendulum import PendulumData, angular_momentum_z, hamiltonian, rk4_rollout
 from groups import Group
 from layers import copy_statistics, equivariance_error
+from layers.training import train
 
 __all__ = [
     "relative_error",
@@ -141,6 +140,7 @@ def fit_dynamics(
     The output layer (the last module created) starts at zero, so every model starts from
     the zero vector field: an EMLP's initial field is large and stiff enough that RK4 steps
     of 0.2 s diverge within the first chunk. Updates with a non-finite loss are skipped.
+    Training runs in `layers.training.train`; ``history`` holds its evaluation records.
 
     Raises:
         ValueError: if ``epochs``, ``batch_size`` or ``substeps`` is not positive.
@@ -157,7 +157,6 @@ def fit_dynamics(
     output_layer = list(params)[-1]
     params = {**params, output_layer: jax.tree_util.tree_map(jnp.zeros_like, params[output_layer])}
     optimizer = optax.apply_if_finite(optax.adam(lr), max_consecutive_errors=1_000_000)
-    opt_state = optimizer.init(params)
     chunk_len = data.train.shape[1]
 
     def rollout(p, z0, points):
@@ -166,36 +165,21 @@ def fit_dynamics(
     def loss_fn(p, chunks):
         return jnp.mean((rollout(p, chunks[:, 0], chunk_len) - chunks) ** 2)
 
-    @jax.jit
-    def step(p, state, chunks):
-        loss, grads = jax.value_and_grad(loss_fn)(p, chunks)
-        updates, state = optimizer.update(grads, state, p)
-        return optax.apply_updates(p, updates), state, loss
-
     val_loss = jax.jit(loss_fn)
-    rng = np.random.default_rng(seed)
-    batch = min(batch_size, len(data.train))
-    steps = len(data.train) // batch
-    eval_every = max(1, epochs // max(evaluations, 1))
-    best = (np.inf, params)
-    history = []
-    start = time.perf_counter()
-    bar = tqdm(range(epochs), desc=description, disable=not progress, leave=False, mininterval=1.0)
-    for epoch in bar:
-        order = rng.permutation(len(data.train))
-        for k in range(steps):
-            params, opt_state, loss = step(
-                params, opt_state, data.train[order[k * batch : (k + 1) * batch]]
-            )
-        if (epoch + 1) % eval_every == 0 or epoch + 1 == epochs:
-            val = float(val_loss(params, data.val))
-            history.append((epoch + 1, float(loss), val))
-            bar.set_postfix(train=f"{float(loss):.3g}", val=f"{val:.3g}")
-            if np.isfinite(val) and val < best[0]:
-                best = (val, params)
-    bar.close()
-    seconds = time.perf_counter() - start
-    best_val, params = best
+    result = train(
+        loss_fn,
+        params,
+        data.train,
+        optimizer=optimizer,
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        validate=lambda p: float(val_loss(p, data.val)),
+        evaluations=evaluations,
+        progress=progress,
+        description=description,
+    )
+    params = result.params
     points = data.test_true.shape[1]
     pred = jax.jit(rollout, static_argnums=2)(params, jnp.asarray(data.test_z0), points)
     vector_field = jax.jit(lambda z: model.apply(params, z))
@@ -207,11 +191,11 @@ def fit_dynamics(
     return DynamicsFit(
         params=params,
         field=vector_field,
-        best_val_mse=float(best_val),
-        train_seconds=seconds,
+        best_val_mse=np.inf if result.best_val is None else result.best_val,
+        train_seconds=result.seconds,
         equivariance_error=check(data.group),
         model_group_equivariance_error=None if model_group is None else check(model_group),
         num_params=int(hk.data_structures.tree_size(params)),
         metrics=rollout_metrics(np.asarray(pred), data.test_true, np.arange(points) * data.dt),
-        history=history,
+        history=result.history,
     )

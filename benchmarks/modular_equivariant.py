@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from dataclasses import asdict, dataclass
 
 import jax
@@ -51,6 +50,7 @@ from groups import GroupElement, Z
 from groups.checks import check_int, check_real
 from layers.core import emlp_apply, emlp_init, emlp_plan, mlp_apply, mlp_init, mlp_plan
 from layers.equivariance import equivariance_error
+from layers.training import train
 
 __all__ = ["RouteConfig", "addition_reps", "one_hot_pairs", "train_route", "run_routes", "main"]
 
@@ -122,16 +122,6 @@ def _model(kind: str, config: RouteConfig):
     return plan, mlp_init, mlp_apply, None
 
 
-def _batches(n: int, batch: int, steps: int, seed: int) -> np.ndarray:
-    """``(steps, min(batch, n))`` indices: epochs of a seeded permutation, cut into batches."""
-    size = min(batch, n)
-    rng = np.random.default_rng(seed)
-    per_epoch = n // size
-    epochs = -(-steps // per_epoch)
-    order = np.concatenate([rng.permutation(n)[: per_epoch * size] for _ in range(epochs)])
-    return order[: steps * size].reshape(steps, size)
-
-
 def train_route(kind: str, data: ModularData, config: RouteConfig, seed: int = 0) -> dict:
     """Trains one model on ``data.train``; returns accuracies, losses, size and time.
 
@@ -161,15 +151,6 @@ def train_route(kind: str, data: ModularData, config: RouteConfig, seed: int = 0
     optimizer = optax.adamw(
         schedule, b1=config.betas[0], b2=config.betas[1], weight_decay=config.weight_decay
     )
-    state = optimizer.init(params)
-
-    @jax.jit
-    def step(params, state, index):
-        loss, grads = jax.value_and_grad(
-            lambda q: cross_entropy(apply(plan, q, x[index]), y[index])
-        )(params)
-        updates, state = optimizer.update(grads, state, params)
-        return optax.apply_updates(params, updates), state, loss
 
     @jax.jit
     def evaluate(params, index, weight):
@@ -181,13 +162,20 @@ def train_route(kind: str, data: ModularData, config: RouteConfig, seed: int = 0
         correct = jnp.argmax(logits, -1) == y[index]
         return jnp.sum(weight * losses), jnp.sum(weight * correct)
 
-    batches = jnp.asarray(_batches(len(data.train), config.batch, steps, seed), jnp.int32)
-    train_index = jnp.asarray(data.train, jnp.int32)
-    start = time.perf_counter()
-    for k in range(steps):
-        params, state, _ = step(params, state, train_index[batches[k]])
-    jax.block_until_ready(params)
-    seconds = time.perf_counter() - start
+    size = min(config.batch, len(data.train))
+    run = train(
+        lambda q, xb, yb: cross_entropy(apply(plan, q, xb), yb),
+        params,
+        (np.asarray(x)[data.train], np.asarray(y)[data.train]),
+        optimizer=optimizer,
+        epochs=-(-steps // (len(data.train) // size)),
+        batch_size=size,
+        max_steps=steps,
+        seed=seed,
+        evaluations=1,
+        progress=False,
+    )
+    params, seconds = run.params, run.seconds
     result = {"model": kind, "steps": steps, "seconds": seconds, "num_params": _count(params)}
     chunk = min(_EVAL_CHUNK, max(len(data.train), len(data.test)))  # one compiled shape
     for part, index in (("train", data.train), ("test", data.test)):

@@ -8,7 +8,6 @@ of ``y`` and the equivariance error under sampled group elements.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,12 +16,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from tqdm.auto import tqdm
 
 from benchmarks.datasets import RegressionData
 from groups import Group
 from groups.checks import check_int
 from layers import Standardization, Standardize, equivariance_error, standardization
+from layers.training import Checkpointing
+from layers.training import train as train_loop
 
 __all__ = ["FitResult", "fit", "data_standardization"]
 
@@ -77,6 +77,8 @@ def fit(
     model_group: Group | None = None,
     progress: bool = True,
     description: str = "",
+    devices: int | None = None,
+    checkpoint: Checkpointing | None = None,
 ) -> FitResult:
     """Trains ``network()`` on standardised data with Adam, keeping the best validation params.
 
@@ -95,6 +97,12 @@ def fit(
             `groups.Group.samples`); lower it for non-compact groups (Lorentz boosts).
         model_group: the group the network is built for, to measure its own equivariance.
         progress: show a tqdm bar.
+        description: the bar's label.
+        devices: train data-parallel over this many devices (`layers.training.train`).
+        checkpoint: save the loop state there periodically, and resume from it when it
+            exists (`layers.training.Checkpointing`; its spec is the network's plan).
+
+    Training runs in `layers.training.train`; ``history`` holds its evaluation records.
 
     Returns:
         `FitResult` with the test MSE (in the original units of y) of the best-validation
@@ -116,55 +124,35 @@ def fit(
         return Standardize(network(), stats)(x)
 
     model = hk.without_apply_rng(hk.transform(forward))
-    key = jax.random.PRNGKey(seed)
-    params = jax.jit(model.init)(key, jnp.asarray(train.x[:1]))
-    optimizer = optax.adam(lr)
-    opt_state = optimizer.init(params)
+    params = jax.jit(model.init)(jax.random.PRNGKey(seed), jnp.asarray(train.x[:1]))
     predict = jax.jit(model.apply)
 
     def loss_fn(p, x, y):
         return jnp.mean((model.apply(p, x) - y) ** 2)
 
-    @jax.jit
-    def step(p, state, x, y):
-        loss, grads = jax.value_and_grad(loss_fn)(p, x, y)
-        updates, state = optimizer.update(grads, state, p)
-        return optax.apply_updates(p, updates), state, loss
-
     def mse(p, data: RegressionData) -> float:
         chunks = [np.asarray(predict(p, data.x[i : i + 1000])) for i in range(0, len(data), 1000)]
         return float(np.mean((np.concatenate(chunks) - data.y) ** 2))
 
-    rng = np.random.default_rng(seed)
-    batch = min(batch_size, len(train))
-    steps = len(train) // batch
-    group_elements = _augmentation_sampler(train, seed, sample_scale) if augment else None
-    eval_every = max(1, epochs // max(evaluations, 1))
-    best, since_best = (np.inf, params, 0), 0
-    history = []
-    start = time.perf_counter()
-    bar = tqdm(range(epochs), desc=description, disable=not progress, leave=False, mininterval=1.0)
-    epoch = 0
-    for epoch in bar:
-        order = rng.permutation(len(train))
-        for k in range(steps):
-            idx = order[k * batch : (k + 1) * batch]
-            x, y = train.x[idx], train.y[idx]
-            if group_elements is not None:
-                x, y = group_elements(x, y)
-            params, opt_state, loss = step(params, opt_state, x, y)
-        if (epoch + 1) % eval_every == 0 or epoch + 1 == epochs:
-            val_mse = mse(params, val)
-            history.append((epoch + 1, float(loss), val_mse))
-            bar.set_postfix(train=f"{float(loss):.3g}", val=f"{val_mse:.3g}")
-            since_best += 1
-            if val_mse < best[0]:
-                best, since_best = (val_mse, params, epoch + 1), 0
-            if patience is not None and since_best >= patience:
-                break
-    bar.close()
-    seconds = time.perf_counter() - start
-    best_val, params, _ = best
+    result = train_loop(
+        loss_fn,
+        params,
+        (train.x, train.y),
+        optimizer=optax.adam(lr),
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        validate=lambda p: mse(p, val),
+        evaluations=evaluations,
+        patience=patience,
+        transform_batch=_augmentation_sampler(train, seed, sample_scale) if augment else None,
+        devices=devices,
+        checkpoint=checkpoint,
+        resume=checkpoint is not None,
+        progress=progress,
+        description=description,
+    )
+    params = result.params
 
     def check(group: Group) -> float:
         rep_in, rep_out = train.reps_for(group)
@@ -175,24 +163,24 @@ def fit(
         params=params,
         predict=lambda x: predict(params, x),
         test_mse=mse(params, test),
-        best_val_mse=float(best_val),
-        train_seconds=seconds,
+        best_val_mse=np.inf if result.best_val is None else result.best_val,
+        train_seconds=result.seconds,
         equivariance_error=check(train.group),
         num_params=int(hk.data_structures.tree_size(params)),
-        epochs_run=epoch + 1,
+        epochs_run=result.epochs_run,
         model_group_equivariance_error=None if model_group is None else check(model_group),
-        history=history,
+        history=result.history,
     )
 
 
 def _augmentation_sampler(data: RegressionData, seed: int, scale: float):
     """Applies an independent random group element to each (x, y) pair of a batch."""
-    rng = np.random.default_rng(seed + 1)
     pool = data.group.samples(512, seed=seed + 1, scale=scale)
     rho_in = np.stack([data.rep_in.rho(g) for g in pool]).astype(np.float32)
     rho_out = np.stack([data.rep_out.rho(g) for g in pool]).astype(np.float32)
 
-    def apply(x, y):
+    def apply(batch, rng):
+        x, y = batch
         k = rng.integers(len(pool), size=len(x))
         return np.einsum("bij,bj->bi", rho_in[k], x), np.einsum("bij,bj->bi", rho_out[k], y)
 

@@ -37,7 +37,8 @@ from discovery.sparsify import sparsify
 from discovery.subalgebras import annihilator
 from emlp_core import Scalar, V
 from groups import SO, Group
-from layers import EMLP, MLP, equivariance_error
+from layers import EMLP, MLP, Standardize, equivariance_error, standardization
+from layers.training import train
 
 __all__ = ["hidden_metric", "oracle", "largest_angle", "main"]
 
@@ -139,52 +140,35 @@ def _discover(metric, quick: bool, seed: int):
 
 
 def _fit(network, data, seed: int, epochs: int, group) -> dict:
-    """Adam on standardised targets; the best-validation parameters are kept.
+    """Adam through `layers.training.train`; the best-validation parameters are kept.
 
-    Inputs are divided by one overall scale (a scalar multiple commutes with every group
-    action, so equivariance is kept); the invariant target is standardised.
+    Inputs and target are standardised as every benchmark does (`layers.standardization`:
+    one RMS-norm scale per input vector, a scalar multiple that commutes with any group
+    action; the invariant target centred and scaled).
     """
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = data
-    x_scale = float(np.sqrt(np.mean(x_train**2)))
-    y_shift, y_scale = float(y_train.mean()), float(y_train.std())
-
-    def forward(x):
-        return network()(x / x_scale) * y_scale + y_shift
-
-    model = hk.without_apply_rng(hk.transform(forward))
-    params = model.init(jax.random.PRNGKey(seed), jnp.asarray(x_train[:1]))
-    optimizer = optax.adam(3e-3)
-    state = optimizer.init(params)
-
-    @jax.jit
-    def step(p, s, x, y):
-        grads = jax.grad(lambda q: jnp.mean(((model.apply(q, x) - y) / y_scale) ** 2))(p)
-        updates, s = optimizer.update(grads, s, p)
-        return optax.apply_updates(p, updates), s
-
-    predict = jax.jit(model.apply)
-    rng = np.random.default_rng(seed)
-    batch = min(250, len(x_train))
-    best = (np.inf, params)
-    start = time.perf_counter()
-    for epoch in range(epochs):
-        order = rng.permutation(len(x_train))
-        for k in range(len(x_train) // batch):
-            idx = order[k * batch : (k + 1) * batch]
-            params, state = step(params, state, x_train[idx], y_train[idx])
-        if (epoch + 1) % max(1, epochs // 20) == 0 or epoch + 1 == epochs:
-            val = float(np.mean((np.asarray(predict(params, x_val)) - y_val) ** 2))
-            if val < best[0]:
-                best = (val, params)
-    seconds = time.perf_counter() - start
-    params = best[1]
     rep_in, rep_out = (2 * V)(group), Scalar(group)
+    stats = standardization(x_train, y_train, rep_in, rep_out)
+    model = hk.without_apply_rng(hk.transform(lambda x: Standardize(network(), stats)(x)))
+    params = model.init(jax.random.PRNGKey(seed), jnp.asarray(x_train[:1]))
+    predict = jax.jit(model.apply)
+
+    def loss_fn(p, x, y):
+        return jnp.mean((model.apply(p, x) - y) ** 2)
+
+    def mse(p, x, y) -> float:
+        return float(np.mean((np.asarray(predict(p, x)) - y) ** 2))
+
+    result = train(loss_fn, params, (x_train, y_train), optimizer=optax.adam(3e-3),
+                   epochs=epochs, batch_size=250, seed=seed, evaluations=20, progress=False,
+                   validate=lambda p: mse(p, x_val, y_val))  # fmt: skip
+    params = result.params
     return {
-        "test_mse": float(np.mean((np.asarray(predict(params, x_test)) - y_test) ** 2)),
+        "test_mse": mse(params, x_test, y_test),
         "equivariance_error": equivariance_error(
             lambda x: predict(params, x), rep_in, rep_out, x=x_test[:64]
         ),
-        "seconds": seconds,
+        "seconds": result.seconds,
     }
 
 

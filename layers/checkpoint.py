@@ -54,6 +54,9 @@ class Checkpoint:
         opt_state: the optimizer state (the template's structure, else a list of leaves),
             or None if none was saved.
         step: the saved step, or None.
+        extra: the JSON metadata saved with it (``extra=`` of `save`), or None.
+        prefix: the Haiku module prefix of the parameter scopes (``""`` for a
+            `layers.core` tree); ``params`` carry it, so they fit the module they came from.
     """
 
     plan: EMLPPlan | MLPPlan
@@ -61,6 +64,8 @@ class Checkpoint:
     spec: ModelSpec
     opt_state: Any
     step: int | None
+    extra: dict | None = None
+    prefix: str = ""
 
 
 def _orbax():
@@ -74,9 +79,28 @@ def _orbax():
 
 
 def _param_entries(params) -> list[tuple[str, str, np.ndarray]]:
-    if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
+    if not hasattr(params, "items") or not all(hasattr(v, "items") for v in params.values()):
         raise TypeError("params must be a tree {scope: {name: array}} as layers.core makes.")
     return [(s, n, np.asarray(a)) for s, names in params.items() for n, a in names.items()]
+
+
+def _module_prefix(entries, plan) -> str:
+    """The common scope prefix of a Haiku tree (``"emlp/"``, ``"standardize/~/mlp/"``).
+
+    Haiku names a module's parameters ``<module path>/<plan scope>``; the prefix is found
+    as the one string that maps every plan scope onto the tree's scopes ("" if they match).
+    """
+    plan_scopes = {scope for scope, _, _ in plan.param_specs()}
+    scopes = {scope for scope, _, _ in entries}
+    if scopes == plan_scopes:
+        return ""
+    for scope in sorted(scopes):
+        for own in plan_scopes:
+            if scope.endswith("/" + own):
+                prefix = scope[: len(scope) - len(own)]
+                if {prefix + s for s in plan_scopes} == scopes:
+                    return prefix
+    return ""
 
 
 def _check_params(entries, plan, where: str) -> None:
@@ -100,16 +124,19 @@ def save(
     step: int | None = None,
     *,
     overwrite: bool = False,
+    extra: dict | None = None,
 ) -> Path:
     """Writes a checkpoint directory (see the module docstring for the layout).
 
     Args:
         path: the directory to create.
-        params: ``{scope: {name: array}}`` as `layers.core` makes (e.g. `emlp_init`).
+        params: ``{scope: {name: array}}`` as `layers.core` makes (e.g. `emlp_init`), or
+            a Haiku tree of the same module (scopes under one prefix such as ``"emlp/"``).
         spec: the model's `ModelSpec`, or its plan (`ModelSpec.from_plan` is applied).
         opt_state: an optional optimizer state (any pytree of arrays, e.g. optax's).
         step: an optional training step (int ``>= 0``).
         overwrite: replace an existing checkpoint at ``path`` (else it is an error).
+        extra: JSON-serialisable metadata stored alongside (e.g. a training loop's state).
 
     Returns:
         ``path`` as an absolute `pathlib.Path`.
@@ -141,7 +168,15 @@ def save(
         raise ValueError(f"step must be an int >= 0 or None; got {step!r}.")
     plan = spec.build()
     entries = _param_entries(params)
+    prefix = _module_prefix(entries, plan)
+    entries = [(s[len(prefix) :], n, a) for s, n, a in entries]
     _check_params(entries, plan, f"save({path})")
+    if extra is not None and not isinstance(extra, dict):
+        raise TypeError(f"extra must be a dict or None; got {type(extra).__name__}.")
+    try:
+        json.dumps(extra, allow_nan=True)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"extra must be JSON-serialisable: {error}") from None
     tree = {"params": {f"p{k:05d}": array for k, (_, _, array) in enumerate(entries)}}
     meta = {
         "format": FORMAT,
@@ -151,6 +186,8 @@ def save(
         "params": [[s, n, a.dtype.name, list(a.shape)] for s, n, a in entries],
         "opt_state": None,
         "step": step,
+        "prefix": prefix,
+        "extra": extra,
     }
     if opt_state is not None:
         leaves, treedef = jax.tree_util.tree_flatten(opt_state)
@@ -326,7 +363,11 @@ def load(path: str | os.PathLike, opt_state_like=None) -> Checkpoint:
     step = meta.get("step")
     if step is not None and (isinstance(step, bool) or not isinstance(step, int)):
         raise ValueError(f"{path}: {SPEC_FILE} has a step that is not an int: {step!r}.")
-    return Checkpoint(plan, params, spec, opt_state, step)
+    prefix, extra = meta.get("prefix", ""), meta.get("extra")
+    if not isinstance(prefix, str) or not (extra is None or isinstance(extra, dict)):
+        raise ValueError(f"{path}: {SPEC_FILE} has a malformed 'prefix' or 'extra' field.")
+    params = {prefix + scope: names for scope, names in params.items()}
+    return Checkpoint(plan, params, spec, opt_state, step, extra, prefix)
 
 
 def _unflatten(leaves: list, like, path: Path):

@@ -32,14 +32,6 @@ def test_the_answer_transforms_through_the_sum_homomorphism():
     assert hidden.size() == 2 * p + p * p
 
 
-def test_batches_are_epochs_of_a_permutation():
-    batches = route._batches(10, 4, 5, seed=0)  # 2 batches per epoch, the rest dropped
-    assert batches.shape == (5, 4)
-    first_epoch = batches[:2].ravel()
-    assert len(set(first_epoch.tolist())) == 8
-    assert route._batches(3, 8, 2, seed=0).shape == (2, 3)  # batch capped at the data
-
-
 def test_cli_emlp_generalises_from_four_pairs_and_the_mlp_does_not(tmp_path):
     out = tmp_path / "route.json"
     transformer = tmp_path / "modular.json"

@@ -116,7 +116,7 @@ def test_fit_dynamics_learns_from_a_zero_field():
     data = pendulum_data(32, 16, 4, seed=0, duration=4.0)
     network = functools.partial(MLPH, data.rep_in, data.group, ch=32, num_layers=2)
     result = fit_dynamics(network, data, epochs=60, batch_size=32, evaluations=6, progress=False)
-    first, last = result.history[0][2], min(h[2] for h in result.history)
+    first, last = result.history[0]["val"], min(h["val"] for h in result.history)
     assert last < 0.5 * first
     assert result.best_val_mse == pytest.approx(last)
     assert 0 < result.metrics["rollout_error"] < 1

@@ -1,0 +1,334 @@
+"""One training loop for every model and front-end: optax, seeded batches, best-validation params.
+
+`train` takes a loss ``loss_fn(params, *batch) -> scalar`` (regression, classification,
+ODE rollouts: the caller's), a parameter pytree (Haiku's, a `layers.core` tree, an
+Equinox or Flax NNX state) and training arrays that share their first axis. Each epoch
+draws a permutation from ``numpy.random.default_rng(seed)`` and cuts it into
+``len(data) // batch_size`` batches of one fixed size (the remainder of the permutation is
+left for that epoch, so nothing recompiles). The validation function is called on an even
+schedule; the parameters with the lowest finite validation value are kept, with optional
+early stopping after ``patience`` evaluations without improvement.
+
+``devices=n`` trains data-parallel over ``n`` devices (`layers.parallel.DataParallel`):
+batches sharded over the mesh, parameters and optimiser state replicated.
+``checkpoint=Checkpointing(path, spec, every)`` saves the whole loop state (parameters,
+optimiser state, best parameters, both random generators, history) through
+`layers.checkpoint.save`; ``resume=True`` continues from it, and the resumed run ends with
+the same parameters as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from tqdm.auto import tqdm
+
+from groups.checks import check_int
+from layers.parallel import DataParallel
+
+__all__ = ["Checkpointing", "TrainResult", "train"]
+
+
+@dataclass(frozen=True)
+class Checkpointing:
+    """Where and how often `train` saves its state.
+
+    Attributes:
+        path: the checkpoint directory (replaced at each save, atomically).
+        spec: the model's `layers.checkpoint_spec.ModelSpec` or plan (the checkpoint's
+            meaning; the parameters must be its tree, optionally under a Haiku prefix).
+        every: save after every ``every`` epochs, and when training stops.
+    """
+
+    path: str | os.PathLike
+    spec: Any
+    every: int = 1
+
+    def __post_init__(self):
+        check_int(self.every, "every", minimum=1, where="Checkpointing")
+
+
+@dataclass
+class TrainResult:
+    """What `train` produced.
+
+    Attributes:
+        params: the best-validation parameters (the last ones when no ``validate``).
+        last_params: the parameters after the last step.
+        opt_state: the optimiser state after the last step.
+        history: one JSON-able dict per evaluation: ``epoch``, ``step``, ``train_loss``
+            (of the epoch's last batch) and ``val`` (None without ``validate``).
+        best_val: the lowest finite validation value (None if none was finite).
+        best_epoch: the epoch it was measured after.
+        epochs_run: epochs completed (fewer than asked after early stopping).
+        steps: optimiser steps taken.
+        seconds: wall time of the loop (summed over resumed runs).
+        resumed_from: the epoch the run resumed at, or None.
+    """
+
+    params: Any
+    last_params: Any
+    opt_state: Any
+    history: list = field(default_factory=list)
+    best_val: float | None = None
+    best_epoch: int | None = None
+    epochs_run: int = 0
+    steps: int = 0
+    seconds: float = 0.0
+    resumed_from: int | None = None
+
+
+def _as_tuple(data) -> tuple:
+    arrays = tuple(data) if isinstance(data, (tuple, list)) else (data,)
+    if not arrays or any(not hasattr(a, "shape") or not np.ndim(a) for a in arrays):
+        raise TypeError("data must be an array or a tuple of arrays with a first (row) axis.")
+    rows = {len(a) for a in arrays}
+    if len(rows) != 1:
+        raise ValueError(f"the arrays of data differ in their number of rows: {sorted(rows)}.")
+    return arrays
+
+
+def _step_function(loss_fn, optimizer, parallel: DataParallel | None):
+    def step(params, state, batch):
+        loss, grads = jax.value_and_grad(loss_fn)(params, *batch)
+        updates, state = optimizer.update(grads, state, params)
+        return optax.apply_updates(params, updates), state, loss
+
+    if parallel is None:
+        return jax.jit(step)
+    rep = parallel.replicated
+    return jax.jit(
+        step, in_shardings=(rep, rep, parallel.batch_sharding), out_shardings=(rep, rep, rep)
+    )
+
+
+@dataclass
+class _LoopState:
+    params: Any
+    opt_state: Any
+    best_params: Any
+    shuffle: np.random.Generator
+    batch_rng: np.random.Generator
+    epoch: int = 0
+    steps: int = 0
+    best_val: float = float("inf")
+    best_epoch: int | None = None
+    since_best: int = 0
+    seconds: float = 0.0
+    history: list = field(default_factory=list)
+
+    def to_json(self, settings: dict) -> dict:
+        return {
+            "settings": settings,
+            "epoch": self.epoch,
+            "steps": self.steps,
+            "best_val": None if not np.isfinite(self.best_val) else self.best_val,
+            "best_epoch": self.best_epoch,
+            "since_best": self.since_best,
+            "seconds": self.seconds,
+            "history": self.history,
+            "shuffle": self.shuffle.bit_generator.state,
+            "batch_rng": self.batch_rng.bit_generator.state,
+        }
+
+
+def _save(checkpoint: Checkpointing, loop: _LoopState, settings: dict) -> None:
+    from layers.checkpoint import save
+
+    state = {"optimizer": loop.opt_state, "best_params": loop.best_params}
+    save(checkpoint.path, loop.params, checkpoint.spec, state, loop.steps, overwrite=True,
+         extra={"training": loop.to_json(settings)})  # fmt: skip
+
+
+def _resume(checkpoint: Checkpointing, loop: _LoopState, settings: dict) -> None:
+    from layers.checkpoint import load
+
+    like = {"optimizer": loop.opt_state, "best_params": loop.best_params}
+    saved = load(checkpoint.path, opt_state_like=like)
+    training = (saved.extra or {}).get("training")
+    if not isinstance(training, dict):
+        raise ValueError(f"{checkpoint.path} holds no training state to resume from.")
+    if training.get("settings") != settings:
+        raise ValueError(
+            f"{checkpoint.path} was written by a run with settings {training.get('settings')}; "
+            f"this run has {settings}. Resume with the same settings, or start afresh."
+        )
+    to_device = lambda tree: jax.tree_util.tree_map(jnp.asarray, tree)  # noqa: E731
+    loop.params = to_device(saved.params)
+    loop.opt_state = to_device(saved.opt_state["optimizer"])
+    loop.best_params = to_device(saved.opt_state["best_params"])
+    loop.shuffle.bit_generator.state = training["shuffle"]
+    loop.batch_rng.bit_generator.state = training["batch_rng"]
+    loop.epoch, loop.steps = training["epoch"], training["steps"]
+    best = training["best_val"]
+    loop.best_val = float("inf") if best is None else float(best)
+    loop.best_epoch, loop.since_best = training["best_epoch"], training["since_best"]
+    loop.seconds, loop.history = training["seconds"], list(training["history"])
+
+
+def train(
+    loss_fn: Callable[..., jax.Array],
+    params,
+    data,
+    *,
+    optimizer: optax.GradientTransformation,
+    epochs: int,
+    batch_size: int,
+    max_steps: int | None = None,
+    seed: int = 0,
+    validate: Callable[[Any], float] | None = None,
+    evaluations: int = 40,
+    patience: int | None = None,
+    transform_batch: Callable[[tuple, np.random.Generator], tuple] | None = None,
+    devices: int | None = None,
+    checkpoint: Checkpointing | None = None,
+    resume: bool = False,
+    progress: bool = True,
+    description: str = "",
+) -> TrainResult:
+    """Trains ``params`` to lower ``loss_fn`` on mini-batches of ``data``.
+
+    Args:
+        loss_fn: ``loss_fn(params, *batch) -> scalar``, the mean loss of one batch (a
+            batch holds the same rows of every array of ``data``).
+        params: the initial parameter pytree.
+        data: an array or a tuple of arrays ``(n, ...)`` sharing their first axis.
+        optimizer: an optax transformation (e.g. ``optax.adam(3e-3)``).
+        epochs: passes over the data.
+        batch_size: rows per step (per process when several run); ``min(batch_size, n)``
+            is used so a small set is one batch.
+        max_steps: stop after this many optimiser steps, within an epoch if need be (that
+            epoch then counts as the last: it is evaluated and checkpointed).
+        seed: seeds the permutations (``default_rng(seed)``) and the generator handed to
+            ``transform_batch`` (``default_rng(seed + 1)``).
+        validate: ``validate(params) -> float`` (lower is better), measured after every
+            ``max(1, epochs // evaluations)``-th epoch and after the last.
+        evaluations: how many validations over the run.
+        patience: stop after this many validations without a better value (None: never).
+        transform_batch: ``transform_batch(batch, rng) -> batch`` on the host before each
+            step (e.g. data augmentation by random group elements).
+        devices: train data-parallel over this many devices (None: one device, no mesh).
+        checkpoint: save the loop state periodically (see `Checkpointing`).
+        resume: continue from ``checkpoint.path`` when it exists (same settings required).
+        progress: show a tqdm bar over epochs.
+        description: the bar's label.
+
+    Returns:
+        A `TrainResult`.
+
+    Raises:
+        TypeError: for non-integer ``epochs``/``batch_size``/``evaluations``/``patience``,
+            or data that is not arrays.
+        ValueError: for non-positive counts, arrays with different row counts, a batch
+            that does not split over ``devices``, ``resume`` without ``checkpoint``, or a
+            checkpoint written with other settings.
+
+    Example:
+        >>> import numpy as np, jax.numpy as jnp, optax
+        >>> x = np.linspace(-1, 1, 64, dtype=np.float32)[:, None]
+        >>> loss = lambda w, x, y: jnp.mean((x * w - y) ** 2)
+        >>> result = train(loss, jnp.zeros(()), (x, 3 * x), optimizer=optax.adam(0.1),
+        ...                epochs=60, batch_size=16, progress=False)
+        >>> round(float(result.params), 2), result.steps
+        (3.0, 240)
+    """
+    epochs = check_int(epochs, "epochs", minimum=1, where="train")
+    batch_size = check_int(batch_size, "batch_size", minimum=1, where="train")
+    evaluations = check_int(evaluations, "evaluations", minimum=1, where="train")
+    if patience is not None:
+        patience = check_int(patience, "patience", minimum=1, where="train")
+    if max_steps is not None:
+        max_steps = check_int(max_steps, "max_steps", minimum=1, where="train")
+    if resume and checkpoint is None:
+        raise ValueError("resume=True needs checkpoint=Checkpointing(path, spec).")
+    arrays = _as_tuple(data)
+    n = len(arrays[0])
+    batch = min(batch_size, n)
+    parallel = None if devices is None else DataParallel(devices)
+    if parallel is not None:
+        parallel.check_batch(batch)
+        params = parallel.replicate(params)
+    steps_per_epoch = n // batch
+    eval_every = max(1, epochs // evaluations)
+    settings = {"seed": seed, "rows": n, "batch": batch, "epochs": epochs,
+                "eval_every": eval_every, "max_steps": max_steps}  # fmt: skip
+    opt_state = optimizer.init(params)
+    loop = _LoopState(params, opt_state, params, np.random.default_rng(seed),
+                      np.random.default_rng(seed + 1))  # fmt: skip
+    resumed_from = None
+    if resume and Path(checkpoint.path).exists():
+        _resume(checkpoint, loop, settings)
+        resumed_from = loop.epoch
+        if parallel is not None:
+            loop.params, loop.opt_state, loop.best_params = parallel.replicate(
+                (loop.params, loop.opt_state, loop.best_params)
+            )
+    step = _step_function(loss_fn, optimizer, parallel)
+    put = (lambda b: b) if parallel is None else parallel.put_batch
+    start = time.perf_counter() - loop.seconds
+    if max_steps is not None and loop.steps >= max_steps:
+        epochs = loop.epoch  # a resumed run that had already taken its steps
+    bar = tqdm(range(loop.epoch, epochs), desc=description, disable=not progress,
+               leave=False, mininterval=1.0, initial=loop.epoch, total=epochs)  # fmt: skip
+    loss = jnp.nan
+    stopped = False
+    for epoch in bar:
+        order = loop.shuffle.permutation(n)
+        todo = (
+            steps_per_epoch if max_steps is None else min(steps_per_epoch, max_steps - loop.steps)
+        )
+        for k in range(todo):
+            idx = order[k * batch : (k + 1) * batch]
+            rows = tuple(a[idx] for a in arrays)
+            if transform_batch is not None:
+                rows = transform_batch(rows, loop.batch_rng)
+            loop.params, loop.opt_state, loss = step(loop.params, loop.opt_state, put(rows))
+        loop.epoch, loop.steps = epoch + 1, loop.steps + todo
+        last = loop.epoch == epochs or loop.steps == max_steps
+        if loop.epoch % eval_every == 0 or last:
+            stopped = _evaluate(loop, validate, float(loss), patience)
+            val = loop.history[-1]["val"]
+            bar.set_postfix(train=f"{float(loss):.3g}", val="-" if val is None else f"{val:.3g}")
+        loop.seconds = time.perf_counter() - start
+        if checkpoint is not None and (loop.epoch % checkpoint.every == 0 or stopped or last):
+            _save(checkpoint, loop, settings)
+        if stopped or last:
+            break
+    bar.close()
+    best = loop.best_params if validate is not None else loop.params
+    return TrainResult(
+        params=best,
+        last_params=loop.params,
+        opt_state=loop.opt_state,
+        history=loop.history,
+        best_val=None if not np.isfinite(loop.best_val) else loop.best_val,
+        best_epoch=loop.best_epoch,
+        epochs_run=loop.epoch,
+        steps=loop.steps,
+        seconds=loop.seconds,
+        resumed_from=resumed_from,
+    )
+
+
+def _evaluate(loop: _LoopState, validate, train_loss: float, patience) -> bool:
+    """Records one evaluation; returns whether patience ran out."""
+    val = None if validate is None else float(validate(loop.params))
+    loop.history.append(
+        {"epoch": loop.epoch, "step": loop.steps, "train_loss": train_loss, "val": val}
+    )
+    if val is None:
+        return False
+    loop.since_best += 1
+    if np.isfinite(val) and val < loop.best_val:
+        loop.best_val, loop.best_epoch, loop.best_params, loop.since_best = (
+            val, loop.epoch, loop.params, 0)  # fmt: skip
+    return patience is not None and loop.since_best >= patience
