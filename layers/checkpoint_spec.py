@@ -6,6 +6,10 @@ found for them. A `ModelSpec` holds all of it as plain data (generators as float
 arrays, representations as expressions that `emlp_core.parse_rep` reads back), so
 `ModelSpec.build` rebuilds the plan in a process that never saw the original objects.
 
+The kinds ``"emlp"`` and ``"mlp"`` (`layers.core`) live here; ``"dynamics"``,
+``"regular_mlp"`` and ``"shallow"`` in `layers.checkpoint_kinds`, which `ModelSpec`
+delegates to (imported when needed, since it builds on this module).
+
 `basis_hashes` digests every basis array of a plan, one sha256 per parameter scope
 (``"block_0/linear"``, ..., ``"linear"``). Values are rounded to ``HASH_DECIMALS`` decimals
 before hashing, so last-bit differences between linear-algebra builds do not matter while
@@ -14,6 +18,7 @@ any real change of a basis (a changed solver or group) does.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 
@@ -125,7 +130,8 @@ class ModelSpec:
     """Everything needed to rebuild a model's plan, as plain data.
 
     Attributes:
-        kind: ``"emlp"`` or ``"mlp"``.
+        kind: ``"emlp"``, ``"mlp"`` or one of `layers.checkpoint_kinds.KINDS`
+            (``"dynamics"``, ``"regular_mlp"``, ``"shallow"``; see there for their fields).
         rep_in, rep_out: ``repr`` of the bound reps, e.g. ``"(5*Scalar + V)(SO(3))"``.
         group: the `GroupSpec`.
         ch: an int (``uniform_rep(ch, group)`` hidden layers; the MLP's width) or a tuple
@@ -133,6 +139,8 @@ class ModelSpec:
         num_layers: number of hidden layers.
         init_gain: the EMLP's init gain (1.0 for an MLP).
         version: the library version that wrote the spec.
+        options: further JSON-able settings of a kind (``{}`` for ``"emlp"``/``"mlp"``),
+            e.g. a regular MLP's ``{"activation": "relu"}``.
 
     Example:
         >>> from groups import SO
@@ -153,23 +161,33 @@ class ModelSpec:
     num_layers: int = 3
     init_gain: float = 1.0
     version: str = __version__
+    options: dict = dataclasses.field(default_factory=dict)
 
     @classmethod
-    def from_plan(cls, plan: EMLPPlan | MLPPlan, group: Group | None = None) -> ModelSpec:
-        """The spec of an `EMLPPlan` or `MLPPlan` (``group`` defaults to the reps' group).
+    def from_plan(cls, plan, group: Group | None = None) -> ModelSpec:
+        """The spec of a plan (``group`` defaults to the group the plan is bound to).
+
+        Args:
+            plan: a `layers.core.EMLPPlan` or `MLPPlan`, a `layers.dynamics.DynamicsPlan`,
+                a `layers.regular.RegularMLPPlan` or a `layers.shallow.ShallowPlan`.
+            group: the plan's group (checked), or None.
 
         Raises:
             TypeError: for another kind of plan or a group that is not a `groups.Group`.
             ValueError: if ``group`` is not the group the plan's reps are bound to.
         """
+        kinds = None
         if not isinstance(plan, (EMLPPlan, MLPPlan)):
-            raise TypeError(f"from_plan needs an EMLPPlan or MLPPlan; got {type(plan).__name__}.")
+            from layers import checkpoint_kinds as kinds  # builds on this module
+        bound = plan.rep_in.group if kinds is None else kinds.plan_group(plan)
         if group is None:
-            group = plan.rep_in.group
+            group = bound
         if not isinstance(group, Group):
             raise TypeError(f"group must be a groups.Group; got {type(group).__name__}.")
-        if plan.rep_in.group != group:
-            raise ValueError(f"the plan's reps are bound to {plan.rep_in.group!r}, not {group!r}.")
+        if bound != group:
+            raise ValueError(f"the plan's reps are bound to {bound!r}, not {group!r}.")
+        if kinds is not None:
+            return kinds.spec_from_plan(plan, group)
         common = (repr(plan.rep_in), repr(plan.rep_out), GroupSpec.from_group(group))
         if isinstance(plan, MLPPlan):
             layers = len(plan.widths) - 2
@@ -179,19 +197,22 @@ class ModelSpec:
         hidden = tuple(repr(block.rep_out) for block in blocks)
         return cls("emlp", *common, hidden, len(blocks), float(gain))
 
-    def build(self) -> EMLPPlan | MLPPlan:
+    def build(self):
         """The plan: the group rebuilt from its generators, the reps parsed, bases solved.
 
         Raises:
-            ValueError: if the group's key differs from the recorded one, an expression does
-                not parse, or a hyper-parameter is invalid.
+            ValueError: for an unknown ``kind`` (naming the known ones), if the group's key
+                differs from the recorded one, an expression does not parse, or a
+                hyper-parameter or option is invalid.
         """
+        if self.kind not in ("emlp", "mlp"):  # the other kinds, or the error naming all
+            from layers.checkpoint_kinds import build_plan
+
+            return build_plan(self)
         group = self.group.build()
         rep_in, rep_out = (parse_rep(text, group) for text in (self.rep_in, self.rep_out))
         if self.kind == "mlp":
             return mlp_plan(rep_in, rep_out, group, ch=self.ch, num_layers=self.num_layers)
-        if self.kind != "emlp":
-            raise ValueError(f"ModelSpec.kind must be 'emlp' or 'mlp'; got {self.kind!r}.")
         ch = self.ch if isinstance(self.ch, int) else [parse_rep(t, group) for t in self.ch]
         return emlp_plan(rep_in, rep_out, group, ch, self.num_layers, self.init_gain)
 
@@ -206,6 +227,7 @@ class ModelSpec:
             "num_layers": self.num_layers,
             "init_gain": self.init_gain,
             "version": self.version,
+            **({"options": self.options} if self.options else {}),
         }
 
     @classmethod
@@ -223,6 +245,9 @@ class ModelSpec:
                 raise ValueError(
                     f"model spec field {field!r} must be a string; got {data[field]!r}."
                 )
+        options = data.get("options", {})
+        if not isinstance(options, dict):
+            raise ValueError(f"model spec field 'options' must be a mapping; got {options!r:.80}.")
         ch = data["ch"]
         if isinstance(ch, list) and all(isinstance(t, str) for t in ch):
             ch = tuple(ch)
@@ -237,6 +262,7 @@ class ModelSpec:
             check_int(data["num_layers"], "num_layers", minimum=0, where="model spec"),
             check_real(data.get("init_gain", 1.0), "init_gain", above=0, where="model spec"),
             str(data.get("version", "unknown")),
+            options,
         )
 
 
@@ -290,11 +316,12 @@ def _bilinear_hash(basis: BilinearBasis) -> str:
     return digest.hexdigest()
 
 
-def basis_hashes(plan: EMLPPlan | MLPPlan) -> dict[str, str]:
+def basis_hashes(plan) -> dict[str, str]:
     """``{scope: sha256 hex}`` of every basis a plan uses (``{}`` for an MLP: it has none).
 
     Scopes are those of the parameter tree: ``"block_k/linear"``, ``"block_k/bilinear"``
-    and ``"linear"`` (the output layer).
+    and ``"linear"`` (the output layer) of an EMLP; for the other kinds see
+    `layers.checkpoint_kinds.plan_hashes`.
 
     Example:
         >>> from groups import SO
@@ -306,7 +333,9 @@ def basis_hashes(plan: EMLPPlan | MLPPlan) -> dict[str, str]:
     if isinstance(plan, MLPPlan):
         return {}
     if not isinstance(plan, EMLPPlan):
-        raise TypeError(f"basis_hashes needs an EMLPPlan or MLPPlan; got {type(plan).__name__}.")
+        from layers.checkpoint_kinds import plan_hashes  # builds on this module
+
+        return plan_hashes(plan)
     hashes = {}
     for k, block in enumerate(plan.blocks):
         hashes[f"block_{k}/linear"] = _linear_hash(block.linear)

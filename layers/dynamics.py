@@ -174,6 +174,14 @@ class DynamicsPlan:
     shift: np.ndarray
     scale: np.ndarray
 
+    def param_specs(self) -> list[tuple[str, str, tuple]]:
+        """``(scope, name, shape)`` of every parameter: the network's."""
+        return self.network.param_specs()
+
+    def num_params(self) -> int:
+        """The number of trainable scalars (the network's)."""
+        return self.network.num_params()
+
 
 def dynamics_plan(
     layer: str,
