@@ -5,8 +5,13 @@
 (`layers.haiku`) are re-exported here and imported on first use, so ``import
 layers.functional`` does not import Haiku; ``layers.flax`` and ``layers.equinox`` hold the
 same modules for Flax NNX and Equinox (extras ``[flax]`` and ``[equinox]``).
+
+Importing `layers` turns on JAX's persistent compilation cache in the user cache directory
+(`layers.compilation_cache`; ``EMLP_COMPILATION_CACHE=off`` or ``EMLP_CACHE_DIR=off``
+switch it off, a cache the user set for JAX is kept).
 """
 
+from layers import compilation_cache as _compilation_cache
 from layers.core import DEFAULT_HIDDEN_GAIN as DEFAULT_HIDDEN_GAIN
 from layers.core import VARIANCE_PRESERVING_GAIN as VARIANCE_PRESERVING_GAIN
 from layers.equivariance import assert_equivariant as assert_equivariant
@@ -18,6 +23,8 @@ from layers.standardize import Standardization as Standardization
 from layers.standardize import copy_statistics as copy_statistics
 from layers.standardize import invariant_shift as invariant_shift
 from layers.standardize import standardization as standardization
+
+_compilation_cache.enable()  # JAX's persistent cache next to the basis cache; see there
 
 _HAIKU_NAMES = (
     "BiLinear",

@@ -142,13 +142,15 @@ def block_plan(rep_in: Rep, rep_out: Rep, init_gain: float = 1.0) -> BlockPlan:
     )
 
 
+def _block_layers(plan: BlockPlan, key: jax.Array) -> list[tuple]:
+    linear_key, bilinear_key = jax.random.split(key)
+    return [(plan.linear, linear_key, plan.gain), (plan.bilinear, bilinear_key, None)]
+
+
 def block_init(plan: BlockPlan, key: jax.Array, dtype=jnp.float32) -> dict:
     """``{"linear": {...}, "bilinear": {...}}`` for one block."""
-    linear_key, bilinear_key = jax.random.split(key)
-    return {
-        "linear": F.init_params(plan.linear, linear_key, dtype, plan.gain),
-        "bilinear": F.init_params(plan.bilinear, bilinear_key, dtype),
-    }
+    linear, bilinear = F.init_params_many(_block_layers(plan, key), dtype)
+    return {"linear": linear, "bilinear": bilinear}
 
 
 def block_apply(plan: BlockPlan, params, x: jax.Array) -> jax.Array:
@@ -240,14 +242,19 @@ def emlp_plan(
 
 
 def emlp_init(plan: EMLPPlan, key: jax.Array, dtype=jnp.float32) -> dict:
-    """The parameter tree of an EMLP (see the module docstring for scopes and keys)."""
-    tree = {}
+    """The parameter tree of an EMLP (see the module docstring for scopes and keys).
+
+    Block ``k`` draws as `block_init` from ``fold_in(key, k)``, the head as
+    `layers.functional.init_params` from ``fold_in(key, len(blocks))``, all normals in
+    one random program (`layers.functional.init_params_many`).
+    """
+    layers, scopes = [], []
     for k, block in enumerate(plan.blocks):
-        for scope, values in block_init(block, jax.random.fold_in(key, k), dtype).items():
-            tree[f"block_{k}/{scope}"] = values
-    head_key = jax.random.fold_in(key, len(plan.blocks))
-    tree["linear"] = F.init_params(plan.head, head_key, dtype, plan.head_gain)
-    return tree
+        layers += _block_layers(block, jax.random.fold_in(key, k))
+        scopes += [f"block_{k}/linear", f"block_{k}/bilinear"]
+    layers.append((plan.head, jax.random.fold_in(key, len(plan.blocks)), plan.head_gain))
+    scopes.append("linear")
+    return dict(zip(scopes, F.init_params_many(layers, dtype), strict=True))
 
 
 def emlp_apply(plan: EMLPPlan, params, x: jax.Array) -> jax.Array:

@@ -90,18 +90,25 @@ def _standard_normal(key: jax.Array, size: int, dtype) -> jax.Array:
     return jax.random.normal(key, (size,), dtype)
 
 
-def _normal_draws(key: jax.Array, specs: tuple, dtype) -> dict:
-    """``{name: std * N(0, 1) array}`` for ``specs = ((name, shape, std), ...)``, one draw.
+def _sliced(flat, specs: tuple, host: bool = False) -> dict:
+    """``{name: std * slice of flat}`` for ``specs = ((name, shape, std), ...)``, in order.
 
-    One draw of all the layer's normals, sliced in ``specs`` order.
+    With ``host``, ``flat`` is a numpy array: the product is taken in its dtype (as jax
+    takes it, the Python ``std`` rounded to that dtype), then moved to the device.
     """
     sizes = [math.prod(shape) for _, shape, _ in specs]
-    flat = _standard_normal(key, sum(sizes), dtype)
     offsets = itertools.accumulate(sizes, initial=0)
-    return {
-        name: std * flat[start : start + size].reshape(shape)
-        for (name, shape, std), start, size in zip(specs, offsets, sizes, strict=False)
-    }
+    pieces = {}
+    for (name, shape, std), start, size in zip(specs, offsets, sizes, strict=False):
+        piece = flat[start : start + size].reshape(shape)
+        pieces[name] = jax.device_put(flat.dtype.type(std) * piece) if host else std * piece
+    return pieces
+
+
+def _layer_specs(basis: LinearBasis | BilinearBasis, gain: float | None) -> tuple:
+    if isinstance(basis, LinearBasis):
+        return tuple(basis.parameter_specs(1.0 if gain is None else gain))
+    return tuple(basis.parameter_specs())
 
 
 def init_params(
@@ -125,14 +132,63 @@ def init_params(
     Raises:
         TypeError: ``dtype`` is not a real floating dtype.
     """
+    return init_params_many([(basis, key, gain)], dtype)[0]
+
+
+def init_params_many(layers: list[tuple], dtype=jnp.float32) -> list[dict]:
+    """`init_params` of several layers ``[(basis, key, gain or None), ...]`` at once.
+
+    The values are those of `init_params` layer by layer, but the normals of all layers
+    come from one random program: each layer's key draws the longest layer's count
+    (``vmap`` over the keys) and keeps its own prefix, which under JAX's default
+    partitionable threefry (``jax_threefry_partitionable``) equals its own draw. Called
+    eagerly (concrete keys, float32 or float64), the draw is cut into parameters on the
+    host, so a model compiles one random-number generator, not one per layer (about
+    0.25 s each on a CPU) plus one program per slice; traced, the same cuts are jax
+    operations. With the non-partitionable generator each layer draws on its own.
+
+    Raises:
+        TypeError: ``dtype`` is not a real floating dtype.
+    """
     if not jnp.issubdtype(dtype, jnp.floating):
         raise TypeError(f"init_params: dtype must be a real floating dtype; got {dtype!r}.")
-    specs = (
-        basis.parameter_specs(gain) if isinstance(basis, LinearBasis) else basis.parameter_specs()
-    )
-    random = tuple((name, shape, std) for name, shape, std in specs if std)
-    draws = _normal_draws(key, random, jnp.dtype(dtype)) if random else {}
-    return {name: draws[name] if std else jnp.zeros(shape, dtype) for name, shape, std in specs}
+    dtype = jnp.dtype(dtype)
+    specs = [_layer_specs(basis, gain) for basis, _, gain in layers]
+    random = [tuple((n, shape, std) for n, shape, std in layer if std) for layer in specs]
+    sizes = [sum(math.prod(shape) for _, shape, _ in layer) for layer in random]
+    drawn = [k for k, size in enumerate(sizes) if size]
+    flats: dict = {}
+    host = dtype in (np.float32, np.float64)
+    if drawn and not jax.config.jax_threefry_partitionable:
+        flats = {k: _standard_normal(layers[k][1], sizes[k], dtype) for k in drawn}
+    elif drawn:
+        rows = _random_rows(tuple(layers[k][1] for k in drawn), max(sizes), dtype)
+        host = host and not isinstance(rows, jax.core.Tracer)
+        rows = np.asarray(rows) if host else rows
+        flats = {k: rows[i, : sizes[k]] for i, k in enumerate(drawn)}
+    host = host and not any(isinstance(f, jax.core.Tracer) for f in flats.values())
+    flats = {k: np.asarray(f) for k, f in flats.items()} if host else flats
+    out = []
+    for k, layer in enumerate(specs):
+        draws = _sliced(flats[k], random[k], host) if k in flats else {}
+        zeros = (lambda shape: jax.device_put(np.zeros(shape, dtype))) if host else None
+        out.append(
+            {
+                name: draws[name] if std else (zeros or _zeros(dtype))(shape)
+                for name, shape, std in layer
+            }
+        )
+    return out
+
+
+def _zeros(dtype):
+    return lambda shape: jnp.zeros(shape, dtype)
+
+
+@functools.partial(jax.jit, static_argnums=(1, 2))
+def _random_rows(keys: tuple, count: int, dtype) -> jax.Array:
+    """``(len(keys), count)`` normals, row ``i`` drawn from ``keys[i]``: one program."""
+    return jax.vmap(lambda key: jax.random.normal(key, (count,), dtype))(jnp.stack(keys))
 
 
 @cached(maxsize=1024)  # bounded like the basis caches

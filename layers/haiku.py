@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import haiku as hk
 import jax
+import jax.numpy as jnp
 
 from emlp_core import Rep
 from groups import Group
@@ -174,6 +175,11 @@ class EMLP(hk.Module):
 
     ``num_layers`` `EMLPBlock`s on hidden representations, then a final `Linear`.
 
+    Under ``init`` the parameters are drawn from the bases' shapes (`layers.core.emlp_init`)
+    and the call returns zeros of the output shape without running the network, so
+    initialising compiles nothing of the model. A module after it that computes initial
+    *state* from its values (``hk.transform_with_state``) sees those zeros.
+
     {args}
 
     Example:
@@ -205,6 +211,8 @@ class EMLP(hk.Module):
         F.check_input(x, self.rep_in.size(), "EMLP", rep=f"rep_in = {self.rep_in!r}")
         plan = self.plan
         params = _tree(plan.param_specs(), lambda key: core.emlp_init(plan, key, x.dtype), x.dtype)
+        if hk.running_init():
+            return jnp.zeros((*x.shape[:-1], self.rep_out.size()), x.dtype)
         return core.emlp_apply(plan, params, x)
 
 

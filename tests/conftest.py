@@ -1,7 +1,13 @@
 """Shared fixtures. Warnings are errors (pyproject's filterwarnings)."""
 
+import os
+
 import jax
 import pytest
+
+# Set before any test module imports `layers` (which enables the XLA cache): tests
+# compile with no persistent cache; test_compilation_cache runs it in child processes.
+os.environ.setdefault("EMLP_COMPILATION_CACHE", "off")
 
 
 @pytest.fixture
