@@ -117,3 +117,31 @@ def test_core_functional_tree_trains_and_matches_the_front_ends(data):
     eqx_result = _fit(eqx_loss, arrays, data)
     trained = eqx.combine(eqx_result.params, static)
     np.testing.assert_allclose(trained(x), apply(result.params)(x), rtol=1e-5, atol=1e-6)
+
+
+def test_front_ends_checkpoint_through_their_core_tree(data, tmp_path):
+    """Train on ``params(module)`` (the core tree), checkpoint with the module's plan, resume,
+    and put the result back into a fresh module of each front-end with its ``load``."""
+    from layers.checkpoint import load
+    from layers.training import Checkpointing
+
+    x, y = data
+    module = E.EMLP(REP_IN, REP_OUT, G, ch=CH, num_layers=1, key=jax.random.PRNGKey(0))
+
+    def loss_fn(tree, xb, yb):  # E.load works on traced arrays
+        return jnp.mean((E.load(module, tree)(xb) - yb) ** 2)
+
+    checkpoint = Checkpointing(tmp_path / "eqx", module.plan, every=5)
+    result = train(loss_fn, E.params(module), data, optimizer=optax.adam(3e-2), epochs=EPOCHS,
+                   batch_size=BATCH, checkpoint=checkpoint, progress=False)  # fmt: skip
+    again = train(loss_fn, E.params(module), data, optimizer=optax.adam(3e-2), epochs=EPOCHS,
+                  batch_size=BATCH, checkpoint=checkpoint, resume=True, progress=False)  # fmt: skip
+    assert again.resumed_from == EPOCHS and again.steps == result.steps
+    saved = load(tmp_path / "eqx")
+    _assert_same_leaves(saved.params, result.last_params)
+    restored = E.load(E.EMLP(REP_IN, REP_OUT, G, ch=CH, num_layers=1, key=jax.random.PRNGKey(9)),
+                      saved.params)  # fmt: skip
+    np.testing.assert_array_equal(restored(x), E.load(module, result.last_params)(x))
+    flax_module = lf.EMLP(REP_IN, REP_OUT, G, ch=CH, num_layers=1, rngs=nnx.Rngs(9))
+    lf.load(flax_module, saved.params)
+    np.testing.assert_allclose(flax_module(x), restored(x), rtol=1e-6, atol=1e-6)
