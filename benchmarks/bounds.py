@@ -90,42 +90,38 @@ def invariant_task(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _trainer(plan, steps: int, lr: float):
-    """Jitted ``(params, x, y, x_test) -> (params, train logits, test logits)``.
+    """``(params, x, y, x_test) -> (params, train logits, test logits)``.
 
-    ``steps`` full-batch Adam steps on the cross-entropy, biases frozen at zero; one
-    compilation per model, reused for every seed.
+    ``steps`` full-batch Adam steps on the cross-entropy through `layers.training.train`
+    (compiled: all steps in one scan), biases frozen at zero (``optax.set_to_zero`` on
+    them); one compilation per model and training-set size, reused for every seed.
     """
     import jax
-    import jax.numpy as jnp
     import optax
 
     from layers.regular import regular_mlp_apply
-
-    optimizer = optax.adam(lr)
+    from layers.training import train
 
     def loss(params, x, y):
         logits = regular_mlp_apply(plan, params, x)
         return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
 
-    def mask(tree):
-        return {
-            scope: {n: jnp.zeros_like(v) if n.startswith("bias") else v for n, v in p.items()}
-            for scope, p in tree.items()
-        }
+    def labels(tree):
+        return {s: {n: "frozen" if n.startswith("bias") else "trained" for n in p}
+                for s, p in tree.items()}  # fmt: skip
 
-    @jax.jit
-    def train(params, x, y, x_test):
-        def step(carry, _):
-            params, state = carry
-            grads = mask(jax.grad(loss)(params, x, y))
-            updates, state = optimizer.update(grads, state, params)
-            return (optax.apply_updates(params, updates), state), None
+    optimizer = optax.multi_transform(
+        {"trained": optax.adam(lr), "frozen": optax.set_to_zero()}, labels
+    )
+    apply = jax.jit(lambda params, x: regular_mlp_apply(plan, params, x))
 
-        (params, _), _ = jax.lax.scan(step, (params, optimizer.init(params)), None, steps)
-        apply = regular_mlp_apply
-        return params, apply(plan, params, x), apply(plan, params, x_test)
+    def fit(params, x, y, x_test):
+        result = train(loss, params, (x, y), optimizer=optimizer, epochs=steps,
+                       batch_size=len(x), evaluations=1, compiled=True, progress=False)  # fmt: skip
+        params = result.params
+        return params, apply(params, x), apply(params, x_test)
 
-    return train
+    return fit
 
 
 def _initial_params(plan, seed: int) -> dict:

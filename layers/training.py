@@ -34,6 +34,7 @@ from tqdm.auto import tqdm
 
 from groups.checks import check_int
 from layers.parallel import DataParallel
+from layers.training_steps import scan_function, step_function
 
 __all__ = ["Checkpointing", "TrainResult", "train"]
 
@@ -95,20 +96,6 @@ def _as_tuple(data) -> tuple:
     if len(rows) != 1:
         raise ValueError(f"the arrays of data differ in their number of rows: {sorted(rows)}.")
     return arrays
-
-
-def _step_function(loss_fn, optimizer, parallel: DataParallel | None):
-    def step(params, state, batch):
-        loss, grads = jax.value_and_grad(loss_fn)(params, *batch)
-        updates, state = optimizer.update(grads, state, params)
-        return optax.apply_updates(params, updates), state, loss
-
-    if parallel is None:
-        return jax.jit(step)
-    rep = parallel.replicated
-    return jax.jit(
-        step, in_shardings=(rep, rep, parallel.batch_sharding), out_shardings=(rep, rep, rep)
-    )
 
 
 @dataclass
@@ -192,6 +179,8 @@ def train(
     devices: int | None = None,
     checkpoint: Checkpointing | None = None,
     resume: bool = False,
+    key: jax.Array | None = None,
+    compiled: bool = False,
     progress: bool = True,
     description: str = "",
 ) -> TrainResult:
@@ -219,6 +208,13 @@ def train(
         devices: train data-parallel over this many devices (None: one device, no mesh).
         checkpoint: save the loop state periodically (see `Checkpointing`).
         resume: continue from ``checkpoint.path`` when it exists (same settings required).
+        key: a JAX key; then ``loss_fn(params, *batch, key=fold_in(key, step))`` is called,
+            ``step`` counting every step of the run (e.g. random augmentation on device).
+        compiled: run the steps between two evaluations (or checkpoints) in one compiled
+            ``lax.scan``, the data on the device and each batch gathered there: the same
+            batches and updates, without a Python call per step (for small models whose
+            steps take about as long as their dispatch). Not with ``transform_batch`` or
+            ``devices``.
         progress: show a tqdm bar over epochs.
         description: the bar's label.
 
@@ -250,6 +246,11 @@ def train(
         max_steps = check_int(max_steps, "max_steps", minimum=1, where="train")
     if resume and checkpoint is None:
         raise ValueError("resume=True needs checkpoint=Checkpointing(path, spec).")
+    if compiled and (transform_batch is not None or devices is not None):
+        raise ValueError(
+            "compiled=True gathers batches on the device: it takes no transform_batch (move "
+            "the transform into loss_fn, with key= for randomness) and no devices."
+        )
     arrays = _as_tuple(data)
     n = len(arrays[0])
     batch = min(batch_size, n)
@@ -272,7 +273,9 @@ def train(
             loop.params, loop.opt_state, loop.best_params = parallel.replicate(
                 (loop.params, loop.opt_state, loop.best_params)
             )
-    step = _step_function(loss_fn, optimizer, parallel)
+    step = step_function(loss_fn, optimizer, key, parallel)
+    run_scan = scan_function(loss_fn, optimizer, key) if compiled else None
+    device_data = tuple(jax.device_put(a) for a in arrays) if compiled else None
     put = (lambda b: b) if parallel is None else parallel.put_batch
     start = time.perf_counter() - loop.seconds
     if max_steps is not None and loop.steps >= max_steps:
@@ -281,6 +284,7 @@ def train(
                leave=False, mininterval=1.0, initial=loop.epoch, total=epochs)  # fmt: skip
     loss = jnp.nan
     stopped = False
+    pending: list[np.ndarray] = []  # compiled: index batches not yet run
     for epoch in bar:
         order = loop.shuffle.permutation(n)
         todo = (
@@ -288,18 +292,32 @@ def train(
         )
         for k in range(todo):
             idx = order[k * batch : (k + 1) * batch]
+            if compiled:
+                pending.append(idx)
+                continue
             rows = tuple(a[idx] for a in arrays)
             if transform_batch is not None:
                 rows = transform_batch(rows, loop.batch_rng)
-            loop.params, loop.opt_state, loss = step(loop.params, loop.opt_state, put(rows))
+            loop.params, loop.opt_state, loss = step(
+                loop.params, loop.opt_state, put(rows), np.int32(loop.steps + k)
+            )
         loop.epoch, loop.steps = epoch + 1, loop.steps + todo
         last = loop.epoch == epochs or loop.steps == max_steps
-        if loop.epoch % eval_every == 0 or last:
+        evaluate = loop.epoch % eval_every == 0 or last
+        save = checkpoint is not None and (loop.epoch % checkpoint.every == 0 or last)
+        if pending and (evaluate or save):
+            indices = np.stack(pending).astype(np.int32)
+            first = np.int32(loop.steps - len(pending))
+            loop.params, loop.opt_state, loss = run_scan(
+                loop.params, loop.opt_state, device_data, indices, first
+            )
+            pending = []
+        if evaluate:
             stopped = _evaluate(loop, validate, float(loss), patience)
             val = loop.history[-1]["val"]
             bar.set_postfix(train=f"{float(loss):.3g}", val="-" if val is None else f"{val:.3g}")
         loop.seconds = time.perf_counter() - start
-        if checkpoint is not None and (loop.epoch % checkpoint.every == 0 or stopped or last):
+        if checkpoint is not None and (save or stopped):
             _save(checkpoint, loop, settings)
         if stopped or last:
             break

@@ -166,3 +166,51 @@ def test_max_steps_stops_within_an_epoch_and_matches_the_plain_loop(task):
     _assert_trees_equal(longer.params, two_epochs, rtol=1e-6)
     assert not np.allclose(np.asarray(jax.tree_util.tree_leaves(result.params)[0]),
                            np.asarray(jax.tree_util.tree_leaves(longer.params)[0]))  # fmt: skip
+
+
+def _flip_loss(plan):
+    """A loss with on-device randomness: inputs jittered by noise drawn from the step key."""
+
+    def loss(params, xb, yb, key):
+        noise = 0.1 * jax.random.normal(key, xb.shape, xb.dtype)
+        return jnp.mean((emlp_apply(plan, params, xb + noise) - yb) ** 2)
+
+    return loss
+
+
+def test_compiled_runs_the_same_steps_in_scans(task, tmp_path):
+    plan, loss, params, (x, y) = task
+    keyed = _flip_loss(plan)
+    common = dict(optimizer=optax.adam(1e-2), epochs=7, batch_size=8, seed=4, progress=False,
+                  evaluations=3, validate=lambda p: float(loss(p, x, y)), max_steps=33,
+                  key=jax.random.PRNGKey(5))  # fmt: skip
+    plain = train(keyed, params, (x, y), **common)
+    scanned = train(keyed, params, (x, y), compiled=True, **common)
+    assert scanned.steps == plain.steps == 33 and scanned.epochs_run == plain.epochs_run == 7
+    _assert_trees_equal(scanned.last_params, plain.last_params, rtol=1e-5)
+    np.testing.assert_allclose([h["val"] for h in scanned.history],
+                               [h["val"] for h in plain.history], rtol=1e-5)  # fmt: skip
+    other_key = train(
+        keyed, params, (x, y), compiled=True, **{**common, "key": jax.random.PRNGKey(6)}
+    )
+    assert not np.allclose(other_key.history[-1]["val"], scanned.history[-1]["val"])
+    # interrupted after the first scan (the validation raises), then resumed
+    checkpoint = Checkpointing(tmp_path / "scan", plan, every=2)
+    calls = {"n": 0}
+
+    def fragile(p):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return float(loss(p, x, y))
+
+    with pytest.raises(KeyboardInterrupt):
+        train(keyed, params, (x, y), compiled=True, checkpoint=checkpoint,
+              **{**common, "validate": fragile})  # fmt: skip
+    resumed = train(keyed, params, (x, y), compiled=True, checkpoint=checkpoint, resume=True,
+                    **common)  # fmt: skip
+    assert resumed.resumed_from == 2
+    _assert_trees_equal(resumed.last_params, scanned.last_params)
+    with pytest.raises(ValueError, match="transform_batch"):
+        train(loss, params, (x, y), compiled=True, transform_batch=lambda b, r: b,
+              **{k: v for k, v in common.items() if k != "key"})  # fmt: skip
