@@ -171,7 +171,7 @@ def train(
     epochs: int,
     batch_size: int,
     max_steps: int | None = None,
-    seed: int = 0,
+    seed: int | tuple = 0,
     validate: Callable[[Any], float] | None = None,
     evaluations: int = 40,
     patience: int | None = None,
@@ -198,7 +198,9 @@ def train(
         max_steps: stop after this many optimiser steps, within an epoch if need be (that
             epoch then counts as the last: it is evaluated and checkpointed).
         seed: seeds the permutations (``default_rng(seed)``) and the generator handed to
-            ``transform_batch`` (``default_rng(seed + 1)``).
+            ``transform_batch`` (``default_rng(seed + 1)``); a tuple of ints (e.g.
+            ``(seed, 2)``, a stream of its own) seeds them with ``default_rng(seed)`` and
+            ``default_rng((*seed, 1))``.
         validate: ``validate(params) -> float`` (lower is better), measured after every
             ``max(1, epochs // evaluations)``-th epoch and after the last.
         evaluations: how many validations over the run.
@@ -260,11 +262,17 @@ def train(
         params = parallel.replicate(params)
     steps_per_epoch = n // batch
     eval_every = max(1, epochs // evaluations)
-    settings = {"seed": seed, "rows": n, "batch": batch, "epochs": epochs,
-                "eval_every": eval_every, "max_steps": max_steps}  # fmt: skip
+    seeds = _seeds(seed)
+    settings = {
+        "seed": list(seeds[0]) if isinstance(seed, tuple) else seeds[0],
+        "rows": n,
+        "batch": batch,
+        "epochs": epochs,
+        "eval_every": eval_every,
+        "max_steps": max_steps,
+    }
     opt_state = optimizer.init(params)
-    loop = _LoopState(params, opt_state, params, np.random.default_rng(seed),
-                      np.random.default_rng(seed + 1))  # fmt: skip
+    loop = _LoopState(params, opt_state, params, *map(np.random.default_rng, seeds))
     resumed_from = None
     if resume and Path(checkpoint.path).exists():
         _resume(checkpoint, loop, settings)
@@ -335,6 +343,17 @@ def train(
         seconds=loop.seconds,
         resumed_from=resumed_from,
     )
+
+
+def _seeds(seed) -> tuple:
+    """The seeds of the permutations and of the transform's generator (see `train`)."""
+    if isinstance(seed, tuple):
+        parts = tuple(check_int(s, "seed", minimum=0, where="train") for s in seed)
+        if not parts:
+            raise ValueError("train: a seed tuple needs at least one int.")
+        return parts, (*parts, 1)
+    seed = check_int(seed, "seed", minimum=0, where="train")
+    return seed, seed + 1
 
 
 def _evaluate(loop: _LoopState, validate, train_loss: float, patience) -> bool:

@@ -214,3 +214,19 @@ def test_compiled_runs_the_same_steps_in_scans(task, tmp_path):
     with pytest.raises(ValueError, match="transform_batch"):
         train(loss, params, (x, y), compiled=True, transform_batch=lambda b, r: b,
               **{k: v for k, v in common.items() if k != "key"})  # fmt: skip
+
+
+def test_a_seed_tuple_is_a_stream_of_its_own(task):
+    plan, loss, params, (x, y) = task
+    seen = []
+
+    def record(batch, rng):
+        seen.append(batch[0])
+        return batch
+
+    train(loss, params, (x, y), optimizer=optax.adam(1e-2), epochs=1, batch_size=42,
+          seed=(3, 2), transform_batch=record, progress=False)  # fmt: skip
+    np.testing.assert_array_equal(seen[0], x[np.random.default_rng([3, 2]).permutation(42)])
+    with pytest.raises(ValueError, match="seed"):
+        train(loss, params, (x, y), optimizer=optax.adam(1e-2), epochs=1, batch_size=8,
+              seed=(), progress=False)  # fmt: skip
