@@ -27,8 +27,10 @@ on ``n x n`` matrices under ``S(n)`` acting by ``A -> P A P^T`` (``V(S(n))**2``)
 Models (`hardness_models.model_plan`): ``invariant`` = `layers.regular` with hidden
 ``16 V`` then ``32 Scalar``, pointwise ReLU (673 parameters at every ``n``); ``mlp`` =
 `layers.core.mlp_plan`, 2 swish layers of 256 on the ``n^2`` coordinates. Mini-batch Adam
-(batch 128, lr 3e-3, ``--steps``) with MSE on the (unit-variance or ``+-1``) labels;
-training sets are nested prefixes of one pool per target, ``n`` and seed.
+(batch 128, lr 3e-3, ``--steps``) with MSE on the (unit-variance or ``+-1``) labels, in the
+shared loop `layers.training.train` (compiled; batches without replacement from seeded
+permutations: `hardness_models.train_model`); training sets are nested prefixes of one
+pool per target, ``n`` and seed.
 
 Reports: test MSE (``easy``) and test sign accuracy (``hard``; chance 0.5) against ``n``
 and training size; the sample complexity ``N*`` = the smallest size whose mean over seeds

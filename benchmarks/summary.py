@@ -81,7 +81,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "Regression",
         "Regression: test MSE beside the EMLP paper",
         "python -m benchmarks.suite --only o5 inertia lorentz",
-        lambda r: "test_mse" in r and "benchmark" not in r,
+        lambda r: "test_mse" in r and "benchmark" not in r and "devices" not in r,
         lambda records: regression_table(records, REGRESSION_TEST_MSE),
     ),
     Benchmark(
@@ -95,7 +95,10 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "Layers",
         "Layers: train step of EMLP and MLP, per front-end",
         "python -m benchmarks.layers --frontend all",
-        lambda r: "emlp_step_seconds" in r or ("frontend" in r and r.get("task") in LAYER_TASKS),
+        lambda r: (
+            "sweep" not in r
+            and ("emlp_step_seconds" in r or ("frontend" in r and r.get("task") in LAYER_TASKS))
+        ),
         speed_tables.layers_tables,
     ),
     Benchmark(

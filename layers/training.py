@@ -281,8 +281,8 @@ def train(
             loop.params, loop.opt_state, loop.best_params = parallel.replicate(
                 (loop.params, loop.opt_state, loop.best_params)
             )
-    step = step_function(loss_fn, optimizer, key, parallel)
-    run_scan = scan_function(loss_fn, optimizer, key) if compiled else None
+    step = step_function(loss_fn, optimizer, key is not None, parallel)
+    run_scan = scan_function(loss_fn, optimizer, key is not None) if compiled else None
     device_data = tuple(jax.device_put(a) for a in arrays) if compiled else None
     put = (lambda b: b) if parallel is None else parallel.put_batch
     start = time.perf_counter() - loop.seconds
@@ -307,7 +307,7 @@ def train(
             if transform_batch is not None:
                 rows = transform_batch(rows, loop.batch_rng)
             loop.params, loop.opt_state, loss = step(
-                loop.params, loop.opt_state, put(rows), np.int32(loop.steps + k)
+                loop.params, loop.opt_state, put(rows), np.int32(loop.steps + k), key
             )
         loop.epoch, loop.steps = epoch + 1, loop.steps + todo
         last = loop.epoch == epochs or loop.steps == max_steps
@@ -317,7 +317,7 @@ def train(
             indices = np.stack(pending).astype(np.int32)
             first = np.int32(loop.steps - len(pending))
             loop.params, loop.opt_state, loss = run_scan(
-                loop.params, loop.opt_state, device_data, indices, first
+                loop.params, loop.opt_state, device_data, indices, first, key
             )
             pending = []
         if evaluate:

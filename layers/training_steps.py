@@ -1,8 +1,11 @@
 """The compiled steps of `layers.training.train`: one step per call, or many in a scan.
 
-``loss_fn(params, *batch)`` is the caller's mean loss of a batch; with a ``key`` it is
-called as ``loss_fn(params, *batch, key=fold_in(key, step))``, ``step`` counting every
-optimiser step of the run (so a resumed or a scanned run draws the same keys).
+``loss_fn(params, *batch)`` is the caller's mean loss of a batch; with a key it is called
+as ``loss_fn(params, *batch, key=fold_in(key, step))``, ``step`` counting every optimiser
+step of the run (so a resumed or a scanned run draws the same keys). The key is an
+argument of the compiled functions, and the functions are cached per ``(loss_fn,
+optimizer, keyed)``: runs that pass the same loss and optimizer objects (seeds, sizes of
+one benchmark) reuse the traced and compiled programs for equal shapes.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from groups.caching import cached
 from layers.parallel import DataParallel
 
 __all__ = ["step_function", "scan_function"]
@@ -27,10 +31,14 @@ def _update(loss_fn, optimizer, key, params, state, batch, step):
     return optax.apply_updates(params, updates), state, value
 
 
-def step_function(loss_fn, optimizer, key, parallel: DataParallel | None):
-    """``step(params, state, batch, step) -> (params, state, loss)``, jitted (sharded)."""
+@cached(maxsize=64)
+def step_function(loss_fn, optimizer, keyed: bool, parallel: DataParallel | None):
+    """``step(params, state, batch, step, key) -> (params, state, loss)``, jitted (sharded).
 
-    def step(params, state, batch, index):
+    ``key`` is a JAX key when ``keyed``, else None.
+    """
+
+    def step(params, state, batch, index, key):
         return _update(loss_fn, optimizer, key, params, state, batch, index)
 
     if parallel is None:
@@ -38,21 +46,23 @@ def step_function(loss_fn, optimizer, key, parallel: DataParallel | None):
     rep = parallel.replicated
     return jax.jit(
         step,
-        in_shardings=(rep, rep, parallel.batch_sharding, rep),
+        in_shardings=(rep, rep, parallel.batch_sharding, rep, rep),
         out_shardings=(rep, rep, rep),
     )
 
 
-def scan_function(loss_fn, optimizer, key):
-    """``run(params, state, data, indices (k, batch), first) -> (params, state, last loss)``.
+@cached(maxsize=64)
+def scan_function(loss_fn, optimizer, keyed: bool):
+    """``run(params, state, data, indices (k, batch), first, key) -> (params, state, loss)``.
 
     The ``k`` steps run in one compiled ``lax.scan``; step ``i`` trains on the rows
     ``indices[i]`` of the device-resident ``data`` (gathered inside the program) and is the
-    run's step ``first + i``. One compilation per distinct ``k``.
+    run's step ``first + i``; the loss is that of the last step. One compilation per
+    distinct ``k`` and data shape.
     """
 
     @jax.jit
-    def run(params, state, data, indices, first):
+    def run(params, state, data, indices, first, key):
         def body(carry, inputs):
             index, step = inputs
             batch = tuple(a[index] for a in data)

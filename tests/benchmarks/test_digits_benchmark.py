@@ -104,6 +104,7 @@ def test_quick_run_end_to_end(tmp_path, capsys):
         assert r["benchmark"] == "digits" and r["n_train"] == 20 and r["steps"] == 8
         assert 0.0 <= r["test_acc"] <= 1.0 and r["gap"] == r["train_acc"] - r["test_acc"]
         assert r["train_seconds"] > 0 and r["num_params"] > 0 and "machine" in r
+        assert r["compile_seconds"] is None  # layers.training.train compiles inside its loop
         if r["model"] == "regular":
             assert r["translation_error"] < 1e-5
             assert r["translated_test_acc"] == r["test_acc"]

@@ -81,6 +81,27 @@ def test_quick_run_end_to_end_learns_the_planted_teacher(tmp_path):
     assert "log10 n!" in hardness.format_table(saved["sample_complexity"])
 
 
+def test_training_runs_in_the_shared_loop(monkeypatch):
+    import layers.training
+
+    calls = []
+    real = layers.training.train
+
+    def spy(loss_fn, params, data, **kwargs):
+        calls.append((len(data[0]), kwargs))
+        return real(loss_fn, params, data, **kwargs)
+
+    monkeypatch.setattr(layers.training, "train", spy)
+    data = hm.make_data("easy", 5, pool=40, n_test=8, seed=0)
+    out = hm.train_model("invariant", data, 40, steps=7, batch=16, seed=3)
+    rows, kwargs = calls[0]
+    assert rows == 40 and kwargs["compiled"] and kwargs["max_steps"] == 7
+    assert kwargs["epochs"] == 4 and kwargs["batch_size"] == 16  # ceil(7 / (40 // 16))
+    assert out["final_loss"] == out["train_mse"]
+    again = hm.train_model("invariant", data, 40, steps=7, batch=16, seed=3)
+    assert again["test_mse"] == out["test_mse"]  # seeded permutations: reproducible
+
+
 def test_training_size_must_fit_the_pool():
     data = hm.make_data("easy", 5, pool=16, n_test=4, seed=0)
     with pytest.raises(ValueError, match="larger than the 16 training points"):

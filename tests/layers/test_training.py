@@ -230,3 +230,21 @@ def test_a_seed_tuple_is_a_stream_of_its_own(task):
     with pytest.raises(ValueError, match="seed"):
         train(loss, params, (x, y), optimizer=optax.adam(1e-2), epochs=1, batch_size=8,
               seed=(), progress=False)  # fmt: skip
+
+
+def test_runs_with_the_same_loss_and_optimizer_reuse_the_compiled_program(task):
+    plan, loss, params, (x, y) = task
+    traces = []
+
+    def counted(p, xb, yb):
+        traces.append(1)  # runs when traced, not when the compiled program runs
+        return loss(p, xb, yb)
+
+    optimizer = optax.adam(1e-2)
+    for seed in (0, 1, 2):
+        train(counted, params, (x, y), optimizer=optimizer, epochs=2, batch_size=8, seed=seed,
+              compiled=True, evaluations=1, progress=False)  # fmt: skip
+    assert len(traces) == 1
+    train(counted, params, (x, y), optimizer=optax.adam(1e-2), epochs=2, batch_size=8,
+          compiled=True, evaluations=1, progress=False)  # fmt: skip
+    assert len(traces) == 2  # another optimizer object: another program
