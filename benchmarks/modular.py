@@ -76,13 +76,14 @@ from benchmarks.machine import write_records
 from benchmarks.modular_model import (
     ModularConfig,
     count_params,
+    cross_entropy,
     init_params,
     make_optimizer,
-    make_train_step,
     modular_data,
     modular_model,
     training_size,
 )
+from layers.training import train
 
 __all__ = [
     "PARTS",
@@ -189,43 +190,48 @@ def train_transformer(
     data = modular_data(config.p, config.frac, seed)
     model = modular_model(config)
     params = jax.device_put(init_params(config, seed))
-    optimizer = make_optimizer(config)
-    opt_state = optimizer.init(params)
-    step_fn = make_train_step(config, data.tokens[data.train], data.labels[data.train])
     forward = jax.jit(model.apply)
     all_tokens = jax.numpy.asarray(data.tokens)
+    history, snapshots, analysis_seconds = [], [], [0.0]
 
-    def evaluate(params) -> dict:
+    def log(params, step: int) -> bool:
+        """Analyses ``params`` at ``step``; whether test accuracy has held long enough."""
+        tick = time.perf_counter()
         logits, neurons = forward(params, all_tokens)
-        embedding = params["transformer"]["W_E"]
-        return analyse(logits, neurons, embedding, data)
+        snapshots.append(jax.device_get(params))
+        history.append(
+            {"step": step} | analyse(logits, neurons, params["transformer"]["W_E"], data)
+        )
+        if progress:
+            tqdm.write(format_row(history[-1]))
+        analysis_seconds[0] += time.perf_counter() - tick
+        return patience is not None and _held(history, patience)
 
     start = time.perf_counter()
-    history, snapshots = [], []
-    train_seconds, compile_seconds, step, stopped = 0.0, 0.0, 0, False
-    bar = tqdm(total=steps, desc=f"modular p={config.p}", disable=not progress, mininterval=1.0)
-    tick = time.perf_counter()
-    while True:
-        if step % log_every == 0 or step == steps:
-            jax.block_until_ready(params)
-            train_seconds += time.perf_counter() - tick if step > 1 else 0.0
-            snapshots.append(jax.device_get(params))
-            history.append({"step": step} | evaluate(params))
-            if progress:
-                tqdm.write(format_row(history[-1]))
-            bar.set_postfix(test_acc=f"{history[-1]['test_acc']:.3f}")
-            stopped = patience is not None and _held(history, patience)
-            tick = time.perf_counter()
-        if step == steps or stopped:
-            break
-        params, opt_state, _ = step_fn(params, opt_state)
-        if step == 0:  # the first call compiles: timed apart
-            jax.block_until_ready(params)
-            compile_seconds = time.perf_counter() - tick
-            tick = time.perf_counter()
-        step += 1
-        bar.update(1)
-    bar.close()
+    stopped = log(params, 0)
+    before_training = analysis_seconds[0]
+    result = None
+    if not stopped and steps:
+        result = train(
+            lambda p, tokens, labels: cross_entropy(model.apply(p, tokens)[0], labels),
+            params,
+            (data.tokens[data.train], data.labels[data.train]),
+            optimizer=make_optimizer(config),
+            epochs=steps,
+            batch_size=int(data.train.size),
+            shuffle=False,
+            eval_every=log_every,
+            callback=lambda p, record: log(p, record["step"]),
+            progress=progress,
+            description=f"modular p={config.p}",
+        )
+        stopped = result.epochs_run < steps
+    step = 0 if result is None else result.steps
+    compile_seconds, train_seconds = 0.0, 0.0
+    if result is not None:  # the loop's time without the analyses and the first call
+        compile_seconds = result.first_call_seconds
+        analysed = analysis_seconds[0] - before_training
+        train_seconds = result.seconds - analysed - compile_seconds
 
     final = history[-1]
     keys = final["key_frequencies"] or final["embedding_key_frequencies"]

@@ -7,10 +7,11 @@ authors' (`ModularConfig`): inputs ``a b =`` (vocabulary ``p + 1``, the ``=`` to
 neurons, no LayerNorm, learned positional embeddings, untied embedding and unembedding,
 ``x = x + attn(x); x = x + mlp(x)``, logits of ``p + 1`` entries read at the ``=``
 position. Weights are ``normal(0, 1/sqrt(d_model))`` (the unembedding
-``1/sqrt(p + 1)``), biases (MLP only) zero. Training (`make_train_step`) is full-batch
-AdamW, ``lr = 1e-3``, weight decay 1, ``betas = (0.9, 0.98)``, the step size ramped
-linearly as ``lr * min(step / 10, 1)`` (zero at the first step, as the authors'
-``LambdaLR``), on a random ``frac = 0.3`` of the ``p**2`` pairs (`modular_data`).
+``1/sqrt(p + 1)``), biases (MLP only) zero. Training (`benchmarks.modular`, through
+`layers.training.train`) is full-batch AdamW (`make_optimizer`), ``lr = 1e-3``, weight
+decay 1, ``betas = (0.9, 0.98)``, the step size ramped linearly as ``lr * min(step / 10,
+1)`` (zero at the first step, as the authors' ``LambdaLR``), on a random ``frac = 0.3``
+of the ``p**2`` pairs (`modular_data`).
 
 Only the logits at the last position are ever used, so `ModularTransformer` computes the
 query, the attention output, the MLP and the unembedding at the last position only, and
@@ -45,7 +46,6 @@ __all__ = [
     "init_params",
     "count_params",
     "make_optimizer",
-    "make_train_step",
     "cross_entropy",
 ]
 
@@ -351,31 +351,3 @@ def make_optimizer(config: ModularConfig) -> optax.GradientTransformation:
         return c.lr * jnp.minimum(count / c.warmup_steps, 1.0)
 
     return optax.adamw(schedule, b1=c.beta1, b2=c.beta2, weight_decay=c.weight_decay)
-
-
-def make_train_step(config: ModularConfig, tokens: jax.Array, labels: jax.Array):
-    """A jitted full-batch step ``(params, opt_state) -> (params, opt_state, loss)``.
-
-    ``tokens (n, 3)`` and ``labels (n,)`` (the training set) are closed over; ``loss`` is
-    the training loss before the step.
-
-    Example:
-        >>> config = ModularConfig(p=5, d_model=8, n_heads=2, d_head=4, d_mlp=16)
-        >>> data = modular_data(5)
-        >>> step = make_train_step(config, data.tokens[data.train], data.labels[data.train])
-        >>> callable(step)  # the first call compiles it (seconds)
-        True
-    """
-    model, optimizer = modular_model(config), make_optimizer(config)
-    tokens, labels = jnp.asarray(tokens), jnp.asarray(labels)
-
-    def loss_fn(params):
-        return cross_entropy(model.apply(params, tokens)[0], labels)
-
-    @jax.jit
-    def step(params, opt_state):
-        loss, grads = jax.value_and_grad(loss_fn)(params)
-        updates, opt_state = optimizer.update(grads, opt_state, params)
-        return optax.apply_updates(params, updates), opt_state, loss
-
-    return step

@@ -74,6 +74,8 @@ class TrainResult:
         steps: optimiser steps taken.
         seconds: wall time of the loop (summed over resumed runs).
         resumed_from: the epoch the run resumed at, or None.
+        first_call_seconds: wall time of this call's first compiled call (its compilation
+            plus one step, or plus the first scan's steps when ``compiled``), or None.
     """
 
     params: Any
@@ -86,6 +88,7 @@ class TrainResult:
     steps: int = 0
     seconds: float = 0.0
     resumed_from: int | None = None
+    first_call_seconds: float | None = None
 
 
 def _as_tuple(data) -> tuple:
@@ -174,7 +177,10 @@ def train(
     seed: int | tuple = 0,
     validate: Callable[[Any], float] | None = None,
     evaluations: int = 40,
+    eval_every: int | None = None,
     patience: int | None = None,
+    callback: Callable[[Any, dict], bool | None] | None = None,
+    shuffle: bool = True,
     transform_batch: Callable[[tuple, np.random.Generator], tuple] | None = None,
     devices: int | None = None,
     checkpoint: Checkpointing | None = None,
@@ -204,7 +210,14 @@ def train(
         validate: ``validate(params) -> float`` (lower is better), measured after every
             ``max(1, epochs // evaluations)``-th epoch and after the last.
         evaluations: how many validations over the run.
+        eval_every: evaluate after every ``eval_every``-th epoch instead (and after the
+            last); overrides ``evaluations``.
         patience: stop after this many validations without a better value (None: never).
+        callback: ``callback(params, record)`` after each evaluation, ``record`` being the
+            history entry just added (e.g. to log progress measures); a true return value
+            stops training there.
+        shuffle: draw a permutation per epoch (False: the rows in order every epoch, e.g.
+            full-batch training, where the order only changes how sums are rounded).
         transform_batch: ``transform_batch(batch, rng) -> batch`` on the host before each
             step (e.g. data augmentation by random group elements).
         devices: train data-parallel over this many devices (None: one device, no mesh).
@@ -261,7 +274,9 @@ def train(
         parallel.check_batch(batch)
         params = parallel.replicate(params)
     steps_per_epoch = n // batch
-    eval_every = max(1, epochs // evaluations)
+    if eval_every is None:
+        eval_every = max(1, epochs // evaluations)
+    eval_every = check_int(eval_every, "eval_every", minimum=1, where="train")
     seeds = _seeds(seed)
     settings = {
         "seed": list(seeds[0]) if isinstance(seed, tuple) else seeds[0],
@@ -293,8 +308,9 @@ def train(
     loss = jnp.nan
     stopped = False
     pending: list[np.ndarray] = []  # compiled: index batches not yet run
+    first_call = None
     for epoch in bar:
-        order = loop.shuffle.permutation(n)
+        order = loop.shuffle.permutation(n) if shuffle else np.arange(n)
         todo = (
             steps_per_epoch if max_steps is None else min(steps_per_epoch, max_steps - loop.steps)
         )
@@ -306,9 +322,13 @@ def train(
             rows = tuple(a[idx] for a in arrays)
             if transform_batch is not None:
                 rows = transform_batch(rows, loop.batch_rng)
+            tick = time.perf_counter()
             loop.params, loop.opt_state, loss = step(
                 loop.params, loop.opt_state, put(rows), np.int32(loop.steps + k), key
             )
+            if first_call is None:  # compilation and one step
+                jax.block_until_ready(loss)
+                first_call = time.perf_counter() - tick
         loop.epoch, loop.steps = epoch + 1, loop.steps + todo
         last = loop.epoch == epochs or loop.steps == max_steps
         evaluate = loop.epoch % eval_every == 0 or last
@@ -316,12 +336,18 @@ def train(
         if pending and (evaluate or save):
             indices = np.stack(pending).astype(np.int32)
             first = np.int32(loop.steps - len(pending))
+            tick = time.perf_counter()
             loop.params, loop.opt_state, loss = run_scan(
                 loop.params, loop.opt_state, device_data, indices, first, key
             )
+            if first_call is None:  # compilation and the first scan's steps
+                jax.block_until_ready(loss)
+                first_call = time.perf_counter() - tick
             pending = []
         if evaluate:
             stopped = _evaluate(loop, validate, float(loss), patience)
+            if callback is not None and callback(loop.params, loop.history[-1]):
+                stopped = True
             val = loop.history[-1]["val"]
             bar.set_postfix(train=f"{float(loss):.3g}", val="-" if val is None else f"{val:.3g}")
         loop.seconds = time.perf_counter() - start
@@ -342,6 +368,7 @@ def train(
         steps=loop.steps,
         seconds=loop.seconds,
         resumed_from=resumed_from,
+        first_call_seconds=first_call,
     )
 
 

@@ -248,3 +248,24 @@ def test_runs_with_the_same_loss_and_optimizer_reuse_the_compiled_program(task):
     train(counted, params, (x, y), optimizer=optax.adam(1e-2), epochs=2, batch_size=8,
           compiled=True, evaluations=1, progress=False)  # fmt: skip
     assert len(traces) == 2  # another optimizer object: another program
+
+
+def test_callbacks_fixed_order_and_an_evaluation_period(task):
+    plan, loss, params, (x, y) = task
+    seen = []
+
+    def stop_at_step_6(p, record):
+        seen.append(record["step"])
+        return record["step"] >= 6
+
+    settings = dict(optimizer=optax.adam(1e-2), batch_size=42, shuffle=False, progress=False)
+    result = train(loss, params, (x, y), epochs=10, eval_every=3, callback=stop_at_step_6,
+                   **settings)  # fmt: skip
+    assert seen == [3, 6] and result.epochs_run == 6 and result.first_call_seconds > 0
+    in_order = _plain_loop(loss, params, x, y, epochs=1, batch=42, seed=0, lr=1e-2)
+    once = train(loss, params, (x, y), epochs=1, **settings)
+    # the plain loop permutes; with one full batch only the order of the sum differs
+    _assert_trees_equal(once.params, in_order, rtol=1e-5)
+    with pytest.raises(ValueError, match="eval_every"):
+        train(loss, params, (x, y), optimizer=optax.adam(1e-2), epochs=1, batch_size=8,
+              eval_every=0, progress=False)  # fmt: skip
