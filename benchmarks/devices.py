@@ -120,37 +120,31 @@ def time_train_steps(
 ) -> dict:
     """Seconds per data-parallel Adam step on one fixed batch, after a compiling step.
 
-    The step is the one `layers.training.train` runs with ``devices``: parameters and
-    optimiser state replicated, the batch split along its rows over the mesh.
+    The step is the one `layers.training.train` runs with ``devices``
+    (`layers.training_steps.step_function`): parameters and optimiser state replicated,
+    the batch split along its rows over the mesh.
 
     Returns:
         ``{"step_seconds", "steps_per_second", "per_device_batch", "compile_seconds"}``.
     """
     import jax
-    import optax
+    import numpy as np
 
     from layers.parallel import DataParallel
+    from layers.training_steps import step_function
 
     parallel = DataParallel(devices)
     per_device = parallel.check_batch(len(batch[0]))
-    rep = parallel.replicated
-
-    def step(p, state, b):
-        loss, grads = jax.value_and_grad(loss_fn)(p, *b)
-        updates, state = optimizer.update(grads, state, p)
-        return optax.apply_updates(p, updates), state, loss
-
-    step = jax.jit(step, in_shardings=(rep, rep, parallel.batch_sharding),
-                   out_shardings=(rep, rep, rep))  # fmt: skip
+    step = step_function(loss_fn, optimizer, False, parallel)  # the loop's own step
     params = parallel.replicate(params)
     state = parallel.replicate(optimizer.init(params))
-    placed = parallel.put_batch(batch)
+    placed, index = parallel.put_batch(batch), np.int32(0)
     start = time.perf_counter()
-    jax.block_until_ready(step(params, state, placed))
+    jax.block_until_ready(step(params, state, placed, index, None))
     compile_seconds = time.perf_counter() - start
     start = time.perf_counter()
     for _ in range(repeats):
-        params, state, loss = step(params, state, placed)
+        params, state, loss = step(params, state, placed, index, None)
     jax.block_until_ready((params, state, loss))
     seconds = (time.perf_counter() - start) / repeats
     return {

@@ -5,7 +5,8 @@ samples are never exactly related by a group element), so discovery first learns
 with this regressor and then differentiates the regressor at the data points: the rows of
 `discovery.oracles.invariance_rows` use ``grad f_learned(x)`` at the points ``x`` of
 ``X``. The regressor is trained in float64 with full-batch Adam on standardised inputs
-and outputs; it is deterministic under its seed.
+and outputs (`layers.training.train`, all steps in one compiled scan); it is
+deterministic under its seed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+
+from layers.training import train
 
 __all__ = ["RegressorConfig", "fit_regressor"]
 
@@ -86,18 +89,14 @@ def fit_regressor(
         schedule = optax.cosine_decay_schedule(config.learning_rate, config.steps, alpha=0.01)
         optimizer = optax.adam(schedule)
 
-        def loss_fn(p):
-            return jnp.mean((_forward(p, inputs) - targets) ** 2)
+        def loss_fn(p, x, y):
+            return jnp.mean((_forward(p, x) - y) ** 2)
 
-        def body(_, carry):
-            p, state = carry
-            grads = jax.grad(loss_fn)(p)
-            updates, state = optimizer.update(grads, state, p)
-            return optax.apply_updates(p, updates), state
-
-        train = jax.jit(lambda p, s: jax.lax.fori_loop(0, config.steps, body, (p, s)))
-        params, _ = train(params, optimizer.init(params))
-        relative_mse = float(loss_fn(params))
+        result = train(loss_fn, params, (inputs, targets), optimizer=optimizer,
+                       epochs=config.steps, batch_size=n, shuffle=False, evaluations=1,
+                       compiled=True, progress=False)  # fmt: skip
+        params = result.params
+        relative_mse = float(loss_fn(params, inputs, targets))
     trained = jax.tree_util.tree_map(np.asarray, params)
     shifts = (np.asarray(x_shift), np.asarray(x_scale), float(y_shift), float(y_scale))
 
