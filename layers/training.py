@@ -19,7 +19,6 @@ the same parameters as an uninterrupted one.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,29 +32,12 @@ import optax
 from tqdm.auto import tqdm
 
 from groups.checks import check_int
+from layers import training_state as loop_state
 from layers.parallel import DataParallel
+from layers.training_state import Checkpointing, LoopState
 from layers.training_steps import scan_function, step_function
 
 __all__ = ["Checkpointing", "TrainResult", "train"]
-
-
-@dataclass(frozen=True)
-class Checkpointing:
-    """Where and how often `train` saves its state.
-
-    Attributes:
-        path: the checkpoint directory (replaced at each save, atomically).
-        spec: the model's `layers.checkpoint_spec.ModelSpec` or plan (the checkpoint's
-            meaning; the parameters must be its tree, optionally under a Haiku prefix).
-        every: save after every ``every`` epochs, and when training stops.
-    """
-
-    path: str | os.PathLike
-    spec: Any
-    every: int = 1
-
-    def __post_init__(self):
-        check_int(self.every, "every", minimum=1, where="Checkpointing")
 
 
 @dataclass
@@ -99,70 +81,6 @@ def _as_tuple(data) -> tuple:
     if len(rows) != 1:
         raise ValueError(f"the arrays of data differ in their number of rows: {sorted(rows)}.")
     return arrays
-
-
-@dataclass
-class _LoopState:
-    params: Any
-    opt_state: Any
-    best_params: Any
-    shuffle: np.random.Generator
-    batch_rng: np.random.Generator
-    epoch: int = 0
-    steps: int = 0
-    best_val: float = float("inf")
-    best_epoch: int | None = None
-    since_best: int = 0
-    seconds: float = 0.0
-    history: list = field(default_factory=list)
-
-    def to_json(self, settings: dict) -> dict:
-        return {
-            "settings": settings,
-            "epoch": self.epoch,
-            "steps": self.steps,
-            "best_val": None if not np.isfinite(self.best_val) else self.best_val,
-            "best_epoch": self.best_epoch,
-            "since_best": self.since_best,
-            "seconds": self.seconds,
-            "history": self.history,
-            "shuffle": self.shuffle.bit_generator.state,
-            "batch_rng": self.batch_rng.bit_generator.state,
-        }
-
-
-def _save(checkpoint: Checkpointing, loop: _LoopState, settings: dict) -> None:
-    from layers.checkpoint import save
-
-    state = {"optimizer": loop.opt_state, "best_params": loop.best_params}
-    save(checkpoint.path, loop.params, checkpoint.spec, state, loop.steps, overwrite=True,
-         extra={"training": loop.to_json(settings)})  # fmt: skip
-
-
-def _resume(checkpoint: Checkpointing, loop: _LoopState, settings: dict) -> None:
-    from layers.checkpoint import load
-
-    like = {"optimizer": loop.opt_state, "best_params": loop.best_params}
-    saved = load(checkpoint.path, opt_state_like=like)
-    training = (saved.extra or {}).get("training")
-    if not isinstance(training, dict):
-        raise ValueError(f"{checkpoint.path} holds no training state to resume from.")
-    if training.get("settings") != settings:
-        raise ValueError(
-            f"{checkpoint.path} was written by a run with settings {training.get('settings')}; "
-            f"this run has {settings}. Resume with the same settings, or start afresh."
-        )
-    to_device = lambda tree: jax.tree_util.tree_map(jnp.asarray, tree)  # noqa: E731
-    loop.params = to_device(saved.params)
-    loop.opt_state = to_device(saved.opt_state["optimizer"])
-    loop.best_params = to_device(saved.opt_state["best_params"])
-    loop.shuffle.bit_generator.state = training["shuffle"]
-    loop.batch_rng.bit_generator.state = training["batch_rng"]
-    loop.epoch, loop.steps = training["epoch"], training["steps"]
-    best = training["best_val"]
-    loop.best_val = float("inf") if best is None else float(best)
-    loop.best_epoch, loop.since_best = training["best_epoch"], training["since_best"]
-    loop.seconds, loop.history = training["seconds"], list(training["history"])
 
 
 def train(
@@ -287,10 +205,10 @@ def train(
         "max_steps": max_steps,
     }
     opt_state = optimizer.init(params)
-    loop = _LoopState(params, opt_state, params, *map(np.random.default_rng, seeds))
+    loop = LoopState(params, opt_state, params, *map(np.random.default_rng, seeds))
     resumed_from = None
     if resume and Path(checkpoint.path).exists():
-        _resume(checkpoint, loop, settings)
+        loop_state.resume(checkpoint, loop, settings)
         resumed_from = loop.epoch
         if parallel is not None:
             loop.params, loop.opt_state, loop.best_params = parallel.replicate(
@@ -345,14 +263,14 @@ def train(
                 first_call = time.perf_counter() - tick
             pending = []
         if evaluate:
-            stopped = _evaluate(loop, validate, float(loss), patience)
+            stopped = loop_state.evaluate(loop, validate, float(loss), patience)
             if callback is not None and callback(loop.params, loop.history[-1]):
                 stopped = True
             val = loop.history[-1]["val"]
             bar.set_postfix(train=f"{float(loss):.3g}", val="-" if val is None else f"{val:.3g}")
         loop.seconds = time.perf_counter() - start
         if checkpoint is not None and (save or stopped):
-            _save(checkpoint, loop, settings)
+            loop_state.save(checkpoint, loop, settings)
         if stopped or last:
             break
     bar.close()
@@ -381,18 +299,3 @@ def _seeds(seed) -> tuple:
         return parts, (*parts, 1)
     seed = check_int(seed, "seed", minimum=0, where="train")
     return seed, seed + 1
-
-
-def _evaluate(loop: _LoopState, validate, train_loss: float, patience) -> bool:
-    """Records one evaluation; returns whether patience ran out."""
-    val = None if validate is None else float(validate(loop.params))
-    loop.history.append(
-        {"epoch": loop.epoch, "step": loop.steps, "train_loss": train_loss, "val": val}
-    )
-    if val is None:
-        return False
-    loop.since_best += 1
-    if np.isfinite(val) and val < loop.best_val:
-        loop.best_val, loop.best_epoch, loop.best_params, loop.since_best = (
-            val, loop.epoch, loop.params, 0)  # fmt: skip
-    return patience is not None and loop.since_best >= patience
