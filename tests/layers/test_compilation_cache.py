@@ -26,16 +26,15 @@ def _child(cache: str, **env) -> dict:
 
 def test_a_second_process_reads_what_the_first_compiled_and_damage_only_costs_time(tmp_path):
     cold = _child(str(tmp_path))
-    assert cold["cache_dir"] == str(tmp_path / "xla") and cold["misses"] > 0
-    assert cold["hits"] == 0 and any((tmp_path / "xla").iterdir())
+    assert cold["cache_dir"] == str(tmp_path / "xla") and cold["misses"] > 1
+    entries = sorted(e for e in (tmp_path / "xla").iterdir() if e.name.endswith("-cache"))
+    assert cold["hits"] == 0 and len(entries) >= cold["misses"]
+    damaged = entries[::2]  # every other executable: the rest must still be read
+    for entry in damaged:
+        entry.write_bytes(b"not an executable")
     warm = _child(str(tmp_path))
-    assert warm["hits"] >= cold["misses"] and warm["misses"] == 0
-    assert warm["output"] == cold["output"]
-    for entry in (tmp_path / "xla").iterdir():
-        if entry.is_file():
-            entry.write_bytes(b"not an executable")
-    damaged = _child(str(tmp_path))
-    assert damaged["output"] == cold["output"] and damaged["hits"] == 0
+    assert 0 < warm["hits"] <= len(entries) - len(damaged)
+    assert warm["output"] == cold["output"]  # damaged entries were compiled again
 
 
 def test_switches_and_unwritable_directories_leave_jax_alone(tmp_path, monkeypatch):

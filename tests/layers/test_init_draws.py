@@ -39,7 +39,7 @@ def _leaf_dtype(tree):
 
 @pytest.mark.parametrize("partitionable", [True, False])
 def test_model_init_equals_layer_by_layer_draws_eager_and_traced(partitionable):
-    plan = emlp_plan(4 * V, Scalar, Lorentz(), ch=24, num_layers=2)
+    plan = emlp_plan(4 * V, Scalar, Lorentz(), ch=16, num_layers=1)
     key = jax.random.PRNGKey(7)
     previous = jax.config.jax_threefry_partitionable
     jax.config.update("jax_threefry_partitionable", partitionable)
