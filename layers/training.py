@@ -203,6 +203,7 @@ def train(
         "epochs": epochs,
         "eval_every": eval_every,
         "max_steps": max_steps,
+        "shuffle": bool(shuffle),
     }
     opt_state = optimizer.init(params)
     loop = LoopState(params, opt_state, params, *map(np.random.default_rng, seeds))
