@@ -22,6 +22,8 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
+from benchmarks.fresh_process import child_result, run_child
+
 __all__ = [
     "DEVICES_HEADER",
     "FORCE_FLAG",
@@ -55,19 +57,12 @@ def device_environment(devices: int, environ: dict | None = None) -> dict:
     return environ
 
 
-def _last_json_line(out: subprocess.CompletedProcess) -> dict:
-    if out.returncode != 0:
-        lines = out.stderr.strip().splitlines()
-        return {"error": lines[-1] if lines else f"exit status {out.returncode}"}
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def probe_backend(timeout: int = 300) -> dict:
     """``{"backend", "device_count", "device_kind"}`` that JAX reports in a fresh process
     (with this process's environment), or ``{"error": ...}``."""
     command = [sys.executable, "-m", "benchmarks.devices"]
     out = subprocess.run(command, capture_output=True, text=True, check=False, timeout=timeout)
-    return _last_json_line(out)
+    return child_result(out)
 
 
 def check_device_counts(counts: Sequence[int], backend: str, available: int) -> None:
@@ -100,13 +95,11 @@ def check_device_counts(counts: Sequence[int], backend: str, available: int) -> 
 def run_with_devices(module: str, devices: int, args: Sequence, timeout: int = 3600) -> dict:
     """Runs ``python -m module --child devices *args`` with ``devices`` host devices.
 
-    Returns the JSON object the child prints on its last line, or ``{"error": <its last
-    line of stderr>}`` if it fails (as `benchmarks.fresh_process.run_child`).
+    Returns `benchmarks.fresh_process.run_child`'s result; the child keeps this process's
+    environment (its basis cache included), with ``XLA_FLAGS`` of `device_environment`.
     """
-    command = [sys.executable, "-m", module, "--child", str(devices), *map(str, args)]
-    out = subprocess.run(command, env=device_environment(devices), capture_output=True,
-                         text=True, check=False, timeout=timeout)  # fmt: skip
-    return _last_json_line(out)
+    flags = device_environment(devices)["XLA_FLAGS"]
+    return run_child(module, [devices, *args], None, timeout, {"XLA_FLAGS": flags})
 
 
 def time_train_steps(

@@ -24,14 +24,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 
 from benchmarks import cli
+from benchmarks.fresh_process import run_child
 from benchmarks.layers import TASKS
 from benchmarks.machine import write_records
 
@@ -56,24 +54,11 @@ def _child(task: str, kind: str, batch: int, ch: int) -> dict:
 
 
 def _run(task: str, kind: str, batch: int, ch: int, cache: str, xla_cache: bool) -> dict:
-    env = {**os.environ, "EMLP_CACHE_DIR": cache}
-    env.pop("JAX_COMPILATION_CACHE_DIR", None)
-    env["EMLP_COMPILATION_CACHE"] = "on" if xla_cache else "off"
-    command = [
-        sys.executable,
-        "-m",
-        "benchmarks.first_step",
-        "--child",
-        task,
-        kind,
-        str(batch),
-        str(ch),
-    ]
-    out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
-    if out.returncode != 0:
-        lines = out.stderr.strip().splitlines()
-        return {"error": lines[-1] if lines else f"exit status {out.returncode}"}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    switch = {
+        "JAX_COMPILATION_CACHE_DIR": None,
+        "EMLP_COMPILATION_CACHE": "on" if xla_cache else "off",
+    }
+    return run_child("benchmarks.first_step", [task, kind, batch, ch], cache, 900, switch)
 
 
 def measure(task: str, batch: int, ch: int) -> list[dict]:
