@@ -9,10 +9,12 @@ each distinct type once and places it at every copy. Per type, ``strategy="auto"
   discrete part are orbit indicators (exact, sparse, linear time); a Lie algebra, if any, is
   then imposed on that (smaller) span. Chosen alone when there is no Lie algebra, and
   before the algebra when there are fewer orbits than zero weights.
-* ``"weights"`` for a Lie algebra whose generic element is diagonalisable: only
-  zero-weight index tuples can be invariant; the algebra is imposed on their span and the
-  discrete generators on the result (see `emlp_core.weights`).
-* ``"dense"`` for small types (``size <= 512``): Gram eigendecomposition plus a thin SVD.
+* ``"weights"`` for a Lie algebra whose generic element is diagonalisable, from
+  ``size >= 65`` (`emlp_core.strategies.WEIGHTS_MIN_SIZE`, below which a dense solve is
+  quicker): only zero-weight index tuples can be invariant; the algebra is imposed on
+  their span and the discrete generators on the result (see `emlp_core.weights`).
+* ``"dense"`` for small types (``size < 65``, or ``size <= 512`` when neither orbits nor
+  weights apply): Gram eigendecomposition plus a thin SVD.
 * ``"iterative"`` otherwise: matrix-free least-squares projection (`emlp_core.iterative`).
 
 Every result is verified against the lazy constraint (relative residual and orthonormality,

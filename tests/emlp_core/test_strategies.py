@@ -8,7 +8,7 @@ import scipy.sparse
 import emlp_core.strategies as strategies
 from benchmarks.paper_reference import BELL_NUMBERS, LORENTZ_T2_TO_T2, RIORDAN_NUMBERS
 from emlp_core import T, V, equivariant_basis
-from emlp_core.solver import clear_cache, monomial_basis
+from emlp_core.solver import clear_cache, monomial_basis, solve_reports
 from groups import O13 as BUILTIN_O13
 from groups import SO, Group, O, S, SO13p, Z
 
@@ -196,3 +196,24 @@ def test_auto_reaches_the_iterative_fallback_for_an_algebra_without_structure(mo
     assert strategies.choose(summand.monomial, [], None) == "iterative"
     monkeypatch.delenv("EMLP_SOLVER_MEMORY_GB")
     assert strategies.choose(summand.monomial, [], None) == "dense"
+
+
+@pytest.mark.parametrize(
+    ("rep", "expected"),
+    [
+        ((V**3)(SO(4)), "dense"),  # 64 coordinates: below WEIGHTS_MIN_SIZE
+        ((V**4)(SO(3)), "weights"),  # 81
+        ((V**2 * V.T**2)(SO13P), "weights"),  # 256, a mixed type
+        ((V**3)(HEISENBERG), "dense"),  # 27: weights does not apply
+        ((V**6)(HEISENBERG), "dense"),  # 729 > DENSE_MAX_SIZE, no structure: dense if it fits
+    ],
+    ids=repr,
+)
+def test_auto_picks_weights_from_the_size_where_it_is_quicker(rep, expected):
+    (summand,) = rep.canonical_form()
+    clear_cache()
+    (report,) = solve_reports(rep)
+    assert report.strategy == expected
+    if expected == "weights":  # the same span as the dense solve of the same type
+        dense = dense_of(monomial_basis(summand.monomial, strategy="dense"))
+        assert principal_angle(dense_of(monomial_basis(summand.monomial)), dense) < 1e-9
