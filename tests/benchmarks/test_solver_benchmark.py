@@ -40,3 +40,11 @@ def test_every_factor_case_is_a_product_representation():
     for expression in FACTOR_CASES.values():
         rep = _rep(expression)
         assert len(rep.group.factors) == 2 and rep.size() >= 900
+
+
+def test_model_construction_counts_the_plan_parameters_the_haiku_module_creates():
+    """Construction is timed on the framework-free plan; its shapes must be the module's."""
+    result = solver._model_child("2 * V", "Scalar", "O(5)")
+    assert result["basis_dim"] == 63255  # the O(5) model's parameter count (benchmarks/README)
+    assert 0 < result["seconds"] and 0 < result["haiku_shapes_seconds"]
+    assert 0 < result["init_compile_seconds"]
