@@ -19,6 +19,8 @@ import numpy as np
 
 from groups.caching import cached
 from layers.bases import BilinearBasis, Layout, LinearBasis
+from layers.bilinear_kernels import coordinate_major_outer_mix, uses_coordinate_major_mix
+from layers.bilinear_kernels import window as _window
 
 __all__ = [
     "check_input",
@@ -317,14 +319,6 @@ def linear(basis: LinearBasis, params: Params, x: jax.Array) -> jax.Array:
     return x @ weight + linear_bias(basis, params, x.dtype)
 
 
-def _window(block: jax.Array, start: int, count: int) -> jax.Array:
-    """Copies ``start .. start + count - 1`` of ``block (..., copies, size)``, by a split."""
-    copies = block.shape[-2]
-    sizes = [size for size in (start, count, copies - start - count) if size]
-    pieces = _split(block, sizes, axis=-2)
-    return pieces[1 if start else 0]
-
-
 def _pair_products(matrices: jax.Array, vectors: jax.Array, size_b: int) -> jax.Array:
     """``sum_j M[..., p, i, j] v[..., p, j]`` for ``matrices (..., P, s_b * s_a)``."""
     size_a = vectors.shape[-1]
@@ -367,7 +361,9 @@ def bilinear(basis: BilinearBasis, params: Params, x: jax.Array) -> jax.Array:
     whose columns are scaled by ``1 / sqrt(s_a)`` (the contraction length) so that
     unit-scale inputs give unit-scale products. Cost: ``O(batch * pairs * s_b * s_a)`` for
     the products plus ``O(batch * copies_b * pairs * s_b)`` for the mixing; only splits,
-    no gathers, when the layouts are canonical.
+    no gathers, when the layouts are canonical. An output type reached only by outer
+    products of many pairs is mixed coordinate-major, by one matmul over the copies
+    (`layers.bilinear_kernels.coordinate_major_outer_mix`).
 
     Raises:
         TypeError, ValueError: unless ``x`` is a real floating ``(..., n_in)`` array
@@ -382,6 +378,11 @@ def bilinear(basis: BilinearBasis, params: Params, x: jax.Array) -> jax.Array:
         paths = basis.paths.get(b)
         if not paths:
             parts.append(jnp.zeros((*batch, target.multiplicity * size_b), x.dtype))
+            continue
+        weights = _param(params, basis.mixing_name(b)).astype(x.dtype)
+        weights = weights * jnp.asarray(basis.column_scales[b], x.dtype)
+        if uses_coordinate_major_mix(paths, size_b, _KRON_MIX_MAX):
+            parts.append(coordinate_major_outer_mix(blocks, paths, weights))
             continue
         products = []
         for path in paths:
@@ -398,8 +399,6 @@ def bilinear(basis: BilinearBasis, params: Params, x: jax.Array) -> jax.Array:
             if path.matrix_layout is not None:
                 matrices = jnp.take(matrices, path.matrix_layout, axis=-1)
             products.append(_pair_products(matrices, vectors, size_b))
-        weights = _param(params, basis.mixing_name(b)).astype(x.dtype)
-        weights = weights * jnp.asarray(basis.column_scales[b], x.dtype)
         stacked = products[0] if len(products) == 1 else jnp.concatenate(products, axis=-2)
         parts.append(_mix(stacked, weights))
     out = parts[0] if len(parts) == 1 else jnp.concatenate(parts, axis=-1)
