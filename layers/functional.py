@@ -21,6 +21,7 @@ from groups.caching import cached
 from layers.bases import BilinearBasis, Layout, LinearBasis
 from layers.bilinear_kernels import coordinate_major_outer_mix, uses_coordinate_major_mix
 from layers.bilinear_kernels import window as _window
+from layers.gate_kernels import gate_factor, gate_sizes
 
 __all__ = [
     "check_input",
@@ -405,53 +406,27 @@ def bilinear(basis: BilinearBasis, params: Params, x: jax.Array) -> jax.Array:
     return from_canonical(out, basis.outputs)
 
 
-@cached(maxsize=256)
-def gate_expansion(rep_layout: Layout) -> tuple[np.ndarray, np.ndarray]:
-    """``(scalar_mask (n,), E (k, n))`` in canonical layout.
-
-    ``E`` copies gate ``j`` onto the coordinates of the ``j``-th non-scalar copy and
-    ``scalar_mask`` marks the scalar coordinates, so ``x * scalar_mask + gates @ E`` holds,
-    at every coordinate, what its sigmoid is taken of: the coordinate itself for a scalar
-    (swish), its copy's gate otherwise. A small dense matmul, whose gradient is a matmul
-    too (cheaper on CPU than the reduction a broadcast would need).
-    """
-    mask = np.zeros(rep_layout.size, np.float32)
-    copies, start = [], 0
-    for summand in rep_layout.types:
-        for _ in range(summand.multiplicity):
-            size = summand.monomial.size
-            if summand.monomial.degree == 0:
-                mask[start : start + size] = 1.0
-            else:
-                copies.append((start, size))
-            start += size
-    expansion = np.zeros((len(copies), rep_layout.size), np.float32)
-    for j, (begin, size) in enumerate(copies):
-        expansion[j, begin : begin + size] = 1.0
-    return mask, expansion
-
-
 def gated_nonlinearity(rep_layout: Layout, values: jax.Array) -> jax.Array:
     """Gated nonlinearity: ``(..., gated(rep).size()) -> (..., rep.size())``.
 
     ``values`` holds ``k`` gates and then ``rep`` (see `layers.hidden.gated`). Scalars get
     swish (``x * sigmoid(x)``); the ``j``-th non-scalar copy (canonical order) is multiplied
     by ``sigmoid`` of gate ``j``, an invariant scalar, which keeps the map equivariant.
-    Computed as ``x * sigmoid(x * scalar_mask + gates @ E)`` (see `gate_expansion`).
+    Computed as ``x * factor``, the factor built per type by broadcasting each type's gates
+    over its copies' coordinates (`layers.gate_kernels.gate_factor`): only slices, no
+    gathers, when the layout is canonical.
 
     Raises:
         TypeError, ValueError: unless ``values`` is a real floating array
             ``(..., gated(rep).size())`` (`check_input`).
     """
     n = rep_layout.size
-    mask, expansion = gate_expansion(rep_layout)
-    count = expansion.shape[0]
+    sizes = gate_sizes(rep_layout.types)
+    count = sum(sizes)
     check_input(
         values, count + n, "gated_nonlinearity", rep=f"{count} gates + {n}", argument="values"
     )
     gate_values, x = _split(values, [count, n]) if count else (values[..., :0], values)
+    gates = _split(gate_values, sizes) if count else []
     x = to_canonical(x, rep_layout)
-    argument = x * jnp.asarray(mask, x.dtype)
-    if count:
-        argument = argument + gate_values @ jnp.asarray(expansion, x.dtype)
-    return from_canonical(x * jax.nn.sigmoid(argument), rep_layout)
+    return from_canonical(x * gate_factor(x, gates, rep_layout.types), rep_layout)

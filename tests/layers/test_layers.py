@@ -417,7 +417,7 @@ def test_fast_linear_equals_the_slow_dense_reference(rep_in, rep_out, G, key, fl
     ],
 )
 def test_gated_nonlinearity_matches_the_index_reference(rep, G):
-    """Fast path (splits, an expansion matmul) against the obvious gather of `gate_indices`."""
+    """Fast path (splits, per-type broadcasts) against the obvious gather of `gate_indices`."""
     rep = rep(G)
     values = np.random.default_rng(0).standard_normal((4, gated(rep).size())).astype(np.float32)
     slow = values[:, values.shape[1] - rep.size() :] * (
@@ -425,6 +425,32 @@ def test_gated_nonlinearity_matches_the_index_reference(rep, G):
     )
     fast = F.gated_nonlinearity(layout(rep), jnp.asarray(values))
     np.testing.assert_allclose(fast, slow, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "rep, G",
+    [
+        (V**2 + Scalar + V, O(3)),  # non-canonical layout: gathers
+        (2 * Scalar + V + V.T + V * V.T, Lorentz()),
+        (3 * Scalar, S(3)),
+    ],
+)
+def test_gated_nonlinearity_gradient_matches_the_index_reference(rep, G, float64):
+    """Values and vector-Jacobian products in float64 against the gather of `gate_indices`."""
+    rep = rep(G)
+    rng = np.random.default_rng(1)
+    values = jnp.asarray(rng.standard_normal((5, gated(rep).size())))
+    cotangent = jnp.asarray(rng.standard_normal((5, rep.size())))
+    indices = jnp.asarray(gate_indices(rep))
+
+    def slow(v):
+        return v[:, v.shape[1] - rep.size() :] * jax.nn.sigmoid(jnp.take(v, indices, axis=1))
+
+    fast_out, fast_vjp = jax.vjp(lambda v: F.gated_nonlinearity(layout(rep), v), values)
+    slow_out, slow_vjp = jax.vjp(slow, values)
+    np.testing.assert_allclose(fast_out, slow_out, rtol=1e-12, atol=1e-12)
+    (fast_grad,), (slow_grad,) = fast_vjp(cotangent), slow_vjp(cotangent)
+    np.testing.assert_allclose(fast_grad, slow_grad, rtol=1e-12, atol=1e-12)
 
 
 def test_bias_is_invariant():
