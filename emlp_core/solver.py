@@ -10,10 +10,10 @@ each distinct type once and places it at every copy. Per type, ``strategy="auto"
   then imposed on that (smaller) span. Chosen alone when there is no Lie algebra, and
   before the algebra when there are fewer orbits than zero weights.
 * ``"weights"`` for a Lie algebra whose generic element is diagonalisable, from
-  ``size >= 65`` (`emlp_core.strategies.WEIGHTS_MIN_SIZE`, below which a dense solve is
+  ``size >= 100`` (`emlp_core.strategies.WEIGHTS_MIN_SIZE`, below which a dense solve is
   quicker): only zero-weight index tuples can be invariant; the algebra is imposed on
   their span and the discrete generators on the result (see `emlp_core.weights`).
-* ``"dense"`` for small types (``size < 65``, or ``size <= 512`` when neither orbits nor
+* ``"dense"`` for small types (``size < 100``, or ``size <= 512`` when neither orbits nor
   weights apply): Gram eigendecomposition plus a thin SVD.
 * ``"iterative"`` otherwise: matrix-free least-squares projection (`emlp_core.iterative`).
 

@@ -201,8 +201,8 @@ def test_auto_reaches_the_iterative_fallback_for_an_algebra_without_structure(mo
 @pytest.mark.parametrize(
     ("rep", "expected"),
     [
-        ((V**3)(SO(4)), "dense"),  # 64 coordinates: below WEIGHTS_MIN_SIZE
-        ((V**4)(SO(3)), "weights"),  # 81
+        ((V**4)(SO(3)), "dense"),  # 81 coordinates: below WEIGHTS_MIN_SIZE
+        ((V**2)(SO(10)), "weights"),  # 100
         ((V**2 * V.T**2)(SO13P), "weights"),  # 256, a mixed type
         ((V**3)(HEISENBERG), "dense"),  # 27: weights does not apply
         ((V**6)(HEISENBERG), "dense"),  # 729 > DENSE_MAX_SIZE, no structure: dense if it fits
