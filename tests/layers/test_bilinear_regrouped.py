@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from emlp_core import Scalar, V
-from groups import SO, Lorentz, O, S
+from groups import SO, D, Lorentz, O, S, Sp, Z
 from layers import functional as F
+from layers import gated, uniform_rep
 from layers.bases import bilinear_basis
 from layers.bilinear_kernels import uses_coordinate_major_mix
 
@@ -136,3 +137,27 @@ def test_both_mixing_forms_are_exercised():
             size = basis.outputs.types[b].monomial.size
             forms.add(uses_coordinate_major_mix(paths, size, F._KRON_MIX_MAX))
     assert forms == {False, True}
+
+
+@pytest.mark.parametrize(
+    "group", [SO(3), O(5), S(5), Z(6), Lorentz(), D(4), Sp(2)], ids=lambda g: g.name
+)
+def test_the_hidden_bilinear_layer_of_each_registry_emlp_equals_the_reference(group):
+    """The registry's EMLPs (tests/layers/test_layers.py) have 48-channel hidden layers."""
+    basis = bilinear_basis(*(gated(uniform_rep(48, group)),) * 2)
+    with jax.enable_x64(True):
+        params, x = _inputs(basis, np.float64)
+        cotangent = jnp.asarray(np.random.default_rng(2).standard_normal(x.shape))
+
+        def value_and_grads(fn):
+            return jax.jit(
+                jax.value_and_grad(lambda p, z: jnp.sum(fn(basis, p, z) * cotangent), (0, 1))
+            )(params, x)
+
+        (got, got_grads), (want, want_grads) = (
+            value_and_grads(F.bilinear),
+            value_and_grads(reference),
+        )
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+        for g, w in zip(jax.tree.leaves(got_grads), jax.tree.leaves(want_grads), strict=True):
+            np.testing.assert_allclose(g, w, rtol=0, atol=1e-12 * float(jnp.max(jnp.abs(w))))
